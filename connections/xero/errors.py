@@ -1,0 +1,64 @@
+"""Our own errors for everything that can go wrong talking to Xero.
+
+The gateway (this package) turns every xero-python, urllib3 and HTTP failure into one
+of these, raised ``from`` the original. Each has a stable ``code`` and a plain
+``user_message`` saying what happened and what to do; raw provider text stays in
+``detail`` for logs and the support-staff attempt log.
+"""
+
+
+class XeroError(Exception):
+    code = "xero_error"
+    user_message = "Xero could not complete the request. Please try again in a few minutes."
+
+    def __init__(self, detail: str = "", *, status: int | None = None, body=None):
+        super().__init__(detail or self.user_message)
+        self.detail = detail
+        self.status = status
+        self.body = body
+
+
+class XeroAuthError(XeroError):
+    """The connection is no longer authorised (revoked, expired refresh token, missing scope)."""
+
+    code = "reconnect_required"
+    user_message = (
+        "Your Xero connection needs reconnecting. An administrator can reconnect it from "
+        "Business Settings → Connections → Manage → Reconnect."
+    )
+
+
+class XeroRateLimited(XeroError):
+    code = "rate_limited"
+    user_message = "Xero's usage limit was reached. dext will try again automatically."
+
+    def __init__(self, detail: str = "", *, retry_after: float = 60.0, problem: str = "", **kwargs):
+        super().__init__(detail, **kwargs)
+        self.retry_after = retry_after
+        self.problem = problem
+
+
+class XeroValidationError(XeroError):
+    """Xero refused the data (HTTP 400 ValidationException). Never retried."""
+
+    code = "validation"
+
+    def __init__(self, detail: str = "", *, messages: list[str] | None = None, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.messages = messages or ([detail] if detail else [])
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return "; ".join(self.messages) or XeroError.user_message
+
+
+class XeroNotFound(XeroError):
+    code = "not_found"
+    user_message = "The record was not found in Xero. It may have been deleted there."
+
+
+class XeroUnavailable(XeroError):
+    """5xx, timeouts, dropped connections and malformed responses. Retried with backoff."""
+
+    code = "unavailable"
+    user_message = "Xero is not responding right now. dext will try again automatically."

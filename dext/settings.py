@@ -1,0 +1,258 @@
+"""Settings for dext, read from the environment (12-factor, django-environ).
+
+Every variable is documented in ``.env.example``. Secrets have no production
+defaults: with ``DEBUG`` off a missing secret stops start-up with
+``ImproperlyConfigured``. A ``.env`` file beside ``manage.py`` is read when present;
+real environment variables always win over it.
+"""
+
+import base64
+import hashlib
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (see .env.example)."
+        )
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# The public base URL of this deployment, used to build absolute URLs outside a
+# request (OAuth redirect URI, links in emails).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Xero ----------------------------------------------------------------------
+# With no XERO_CLIENT_ID the product talks to the local sandbox (xero_sandbox/),
+# mounted on this same server; with one, to the real Xero hosts. The product code is
+# the same either way: only these URLs differ.
+XERO_CLIENT_ID = env("XERO_CLIENT_ID", default="")
+XERO_SANDBOX = env.bool("XERO_SANDBOX", default=not XERO_CLIENT_ID)
+XERO_SANDBOX_ALLOW_PRODUCTION = env.bool("XERO_SANDBOX_ALLOW_PRODUCTION", default=False)
+XERO_SANDBOX_CLIENT_ID = "dext-sandbox-app"
+XERO_SANDBOX_CLIENT_SECRET = "dext-sandbox-secret"
+if XERO_SANDBOX and not XERO_CLIENT_ID:
+    XERO_CLIENT_ID = XERO_SANDBOX_CLIENT_ID
+    _xero_secret_default = XERO_SANDBOX_CLIENT_SECRET
+    _xero_base = f"{SITE_URL}/xero-sandbox"
+    _xero_defaults = {
+        "login": f"{_xero_base}/login/identity/connect/authorize",
+        "identity": f"{_xero_base}/identity",
+        "api": f"{_xero_base}/api",
+    }
+else:
+    _xero_secret_default = ""
+    _xero_defaults = {
+        "login": "https://login.xero.com/identity/connect/authorize",
+        "identity": "https://identity.xero.com",
+        "api": "https://api.xero.com",
+    }
+XERO_CLIENT_SECRET = env("XERO_CLIENT_SECRET", default=_xero_secret_default)
+XERO_REDIRECT_URI = env(
+    "XERO_REDIRECT_URI", default=f"{SITE_URL}/settings/connections/xero/callback/"
+)
+XERO_LOGIN_URL = env("XERO_LOGIN_URL", default=_xero_defaults["login"])
+XERO_IDENTITY_URL = env("XERO_IDENTITY_URL", default=_xero_defaults["identity"]).rstrip("/")
+XERO_API_URL = env("XERO_API_URL", default=_xero_defaults["api"]).rstrip("/")
+XERO_SCOPES = env(
+    "XERO_SCOPES",
+    default=(
+        "openid profile email offline_access accounting.invoices accounting.payments "
+        "accounting.banktransactions accounting.contacts accounting.settings.read "
+        "accounting.attachments"
+    ),
+)
+XERO_USE_PKCE = env.bool("XERO_USE_PKCE", default=False)
+# Redirect URIs the sandbox's built-in web app accepts (exact match, as Xero).
+XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[XERO_REDIRECT_URI])
+# Seconds before a request to Xero gives up (connect, read).
+XERO_HTTP_TIMEOUT = (env.float("XERO_CONNECT_TIMEOUT", default=10.0), env.float("XERO_READ_TIMEOUT", default=60.0))
+
+# --- Encryption of tokens at rest ---------------------------------------------------
+# One or more Fernet keys, comma-separated, newest first (MultiFernet: rotate by
+# putting the new key first and keeping the old one until re-encrypted).
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY is not set. Generate one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+        )
+    FIELD_ENCRYPTION_KEY = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+
+# --- Applications ---------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "dext.tenancy",
+    "connections",
+    "lists",
+    "items",
+    "publishing",
+]
+if XERO_SANDBOX:
+    INSTALLED_APPS.append("xero_sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dext.tenancy.middleware.CurrentBusinessMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "dext.urls"
+WSGI_APPLICATION = "dext.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dext.tenancy.context_processors.tenancy",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# Default: an SQLite file under var/, in WAL mode with a busy timeout and IMMEDIATE
+# transactions so the web server and the Celery worker can write side by side.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["dext.tenancy.auth.EmailBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- Internationalisation ---------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and uploaded files ----------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Xero's attachment limit is 10 MB; uploads above it are refused before they are read.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Email ------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dext <no-reply@dext.localhost>")
+
+# --- Celery ---------------------------------------------------------------------------
+# Default: kombu's filesystem transport under var/, so a first run needs no server.
+# Production and CI: redis://.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    _processed_dir = VAR_DIR / "celery" / "processed"
+    for _d in (_queue_dir, _processed_dir):
+        _d.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {
+            "data_folder_in": str(_queue_dir),
+            "data_folder_out": str(_queue_dir),
+            "processed_folder": str(_processed_dir),
+            "store_processed": False,
+        }
+    )
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic tasks. Each app's tasks module defines the task; the schedule lives here.
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Redis (shared rate limiter and locks) -----------------------------------------------
+REDIS_URL = env("REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+
+# --- Security ---------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

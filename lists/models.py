@@ -1,0 +1,168 @@
+"""Lists synced from the connected Xero organisation.
+
+Every row keeps Xero's id and ``UpdatedDateUTC``. Rows are upserted in bulk and never
+deleted: a record missing from Xero, or archived there, is marked archived so items and
+rules that point at it keep working and can be flagged.
+"""
+
+from django.db import models
+
+from dext.tenancy.models import BusinessOwned
+
+
+class ListStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
+class SyncedRecord(BusinessOwned):
+    xero_id = models.CharField(max_length=64, help_text="Xero's id for this record.")
+    status = models.CharField(max_length=10, choices=ListStatus.choices, default=ListStatus.ACTIVE)
+    xero_updated_at = models.DateTimeField(null=True, blank=True, help_text="Xero's UpdatedDateUTC.")
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == ListStatus.ARCHIVED
+
+
+class Category(SyncedRecord):
+    """An account from Xero's chart of accounts."""
+
+    code = models.CharField(max_length=10, blank=True)
+    name = models.CharField(max_length=150)
+    type = models.CharField(max_length=30, help_text="Xero account Type, e.g. EXPENSE, REVENUE, BANK.")
+    account_class = models.CharField(max_length=20, blank=True, help_text="ASSET, EQUITY, EXPENSE, LIABILITY or REVENUE.")
+    tax_type = models.CharField(max_length=50, blank=True, help_text="The account's default TaxType.")
+    description = models.TextField(blank=True)
+    is_bank = models.BooleanField(default=False)
+    is_system = models.BooleanField(default=False, help_text="A Xero system account (e.g. DEBTORS, GST).")
+    enable_payments = models.BooleanField(default=False, help_text="EnablePaymentsToAccount.")
+    currency_code = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["code", "name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="category_unique_xero_id")]
+        indexes = [models.Index(fields=["business", "status", "type"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}" if self.code else self.name
+
+
+class Contact(SyncedRecord):
+    """A supplier and/or customer."""
+
+    name = models.CharField(max_length=255)
+    contact_number = models.CharField(max_length=50, blank=True)
+    is_supplier = models.BooleanField(default=False)
+    is_customer = models.BooleanField(default=False)
+    default_currency = models.CharField(max_length=3, blank=True)
+    tax_number = models.CharField(max_length=50, blank=True)
+    email = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="contact_unique_xero_id")]
+        indexes = [models.Index(fields=["business", "status", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrackingCategory(SyncedRecord):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "tracking categories"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="trackingcategory_unique_xero_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrackingOption(SyncedRecord):
+    category = models.ForeignKey(TrackingCategory, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["category__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="trackingoption_unique_xero_id")]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.name}"
+
+
+class PaymentMethod(SyncedRecord):
+    """A Xero account that can pay: bank, credit card, or one with payments enabled."""
+
+    class Kind(models.TextChoices):
+        BANK = "bank", "Bank account"
+        CREDIT_CARD = "credit_card", "Credit card"
+        PAYPAL = "paypal", "PayPal"
+        PAYMENTS_ENABLED = "payments_enabled", "Account with payments enabled"
+
+    code = models.CharField(max_length=10, blank=True)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    bank_account_number = models.CharField(max_length=50, blank=True)
+    currency_code = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="paymentmethod_unique_xero_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_bank_account(self) -> bool:
+        """Spend/Receive Money need a BANK-type account (bank, credit card, PayPal)."""
+        return self.kind != self.Kind.PAYMENTS_ENABLED
+
+
+class TaxRate(SyncedRecord):
+    """A Xero tax rate. ``xero_id`` holds its TaxType code (e.g. INPUT2), Xero's key for it."""
+
+    name = models.CharField(max_length=100)
+    effective_rate = models.DecimalField(max_digits=7, decimal_places=4, default=0)
+    display_rate = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    report_tax_type = models.CharField(max_length=50, blank=True)
+    can_apply_to_expenses = models.BooleanField(default=False)
+    can_apply_to_revenue = models.BooleanField(default=False)
+    can_apply_to_assets = models.BooleanField(default=False)
+    can_apply_to_liabilities = models.BooleanField(default=False)
+    can_apply_to_equity = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="taxrate_unique_xero_id")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_rate.normalize()}%)"
+
+    @property
+    def tax_type(self) -> str:
+        return self.xero_id
+
+
+class Currency(SyncedRecord):
+    """A currency enabled in the organisation. ``xero_id`` holds its ISO code."""
+
+    description = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name_plural = "currencies"
+        ordering = ["xero_id"]
+        constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="currency_unique_xero_id")]
+
+    def __str__(self) -> str:
+        return self.xero_id
+
+    @property
+    def code(self) -> str:
+        return self.xero_id
