@@ -113,7 +113,7 @@ INSTALLED_APPS = [
     "publishing",
 ]
 if XERO_SANDBOX:
-    INSTALLED_APPS.append("xero_sandbox")
+    INSTALLED_APPS += ["xero_sandbox", "xero_sandbox.accounting"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
