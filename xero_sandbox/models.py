@@ -177,6 +177,8 @@ class FaultRule(models.Model):
     remaining = models.PositiveIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(default=0)
     retry_after = models.PositiveIntegerField(default=60)
+    # X-Rate-Limit-Problem for a forced 429.
+    problem = models.CharField(max_length=20, default="minute", blank=True)
     path_prefix = models.CharField(max_length=200, blank=True)
     method = models.CharField(max_length=10, blank=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
@@ -198,8 +200,9 @@ class RateCounter(models.Model):
         APP_MINUTE = "appminute"
 
     app = models.ForeignKey(SandboxApp, on_delete=models.CASCADE)
-    # Null for the app-wide window.
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
+    # The tenantId, or "" for the app-wide window (a string, not a nullable foreign
+    # key, so the unique constraint also holds for the app-wide row).
+    tenant = models.CharField(max_length=36, blank=True)
     window = models.CharField(max_length=10, choices=Window.choices)
     window_start = models.BigIntegerField(help_text="Window number since the epoch.")
     count = models.PositiveIntegerField(default=0)
@@ -207,7 +210,7 @@ class RateCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["app", "organisation", "window", "window_start"], name="sbx_ratecounter_unique"
+                fields=["app", "tenant", "window", "window_start"], name="sbx_ratecounter_unique"
             ),
         ]
 
@@ -229,7 +232,13 @@ class InFlightCall(models.Model):
 class RequestLog(models.Model):
     """One line per API or token call, so tests and benchmarks can count them."""
 
+    class Kind(models.TextChoices):
+        API = "api"  # Accounting API and /connections
+        TOKEN = "token"
+        REVOCATION = "revocation"
+
     created = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.API)
     method = models.CharField(max_length=10)
     path = models.TextField()
     status = models.PositiveSmallIntegerField()

@@ -1,0 +1,246 @@
+"""The door every Accounting API view goes through, in Xero's order.
+
+1. the bearer token (401, ``TokenExpired`` when expired),
+2. the ``Xero-tenant-id`` of an organisation connected for the token's user and app (403),
+3. the token's scopes for the method (403),
+4. rate limits (429, ``Retry-After``, ``X-Rate-Limit-Problem``),
+5. fault switches (latency, 500/503, dropped connection after commit),
+6. ``Idempotency-Key`` replay on POST/PUT,
+
+then the view, called as ``view(request, org, **kwargs)``. Every response after step 4
+carries Xero's ``X-*Limit-Remaining`` headers.
+"""
+
+import contextlib
+import functools
+import json
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from xero_sandbox import clock, faults
+from xero_sandbox.idempotency import (
+    IDEMPOTENT_METHODS,
+    idempotency_abandon,
+    idempotency_begin,
+    idempotency_finish,
+)
+from xero_sandbox.limits import rate_limit_enter, rate_limit_exit
+from xero_sandbox.models import FaultRule
+from xero_sandbox.selectors import access_token_find, connection_for_tenant
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# Xero's 500 body (seen in xero-node #510).
+XERO_500_DETAIL = (
+    "An error occurred in Xero. Check the API Status page http://status.developer.xero.com for "
+    "current service status. Contact the API support team at api@xero.com for more assistance."
+)
+# Xero's 503 during an outage is plain text; this wording is the sandbox's own.
+XERO_503_TEXT = "The Xero API is temporarily unavailable. Please try again later. (sandbox wording)"
+
+
+def json_response(data, status: int = 200) -> HttpResponse:
+    """JSON as Xero writes it (no ASCII escaping, UTF-8)."""
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False, default=str),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def xero_problem(status: int, title: str, detail: str) -> HttpResponse:
+    """Xero's problem body for 401/403/429/500 (``Type``, ``Title``, ``Status``, ``Detail``, ``Instance``)."""
+    return json_response(
+        {
+            "Type": None,
+            "Title": title,
+            "Status": status,
+            "Detail": detail,
+            "Instance": str(uuid.uuid4()),
+            "Extensions": {},
+        },
+        status=status,
+    )
+
+
+def _bearer(request: HttpRequest) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _allowed(method: str, granted: set[str], scopes: dict[str, tuple[str, ...]]) -> bool:
+    write = set(scopes.get("write", ()))
+    if method.upper() in READ_METHODS:
+        return bool(granted & (set(scopes.get("read", ())) | write))
+    return bool(granted & write)
+
+
+def _client_socket(request: HttpRequest) -> socket.socket | None:
+    """The client's socket under gunicorn or Django's own server (runserver, live_server)."""
+    environ = request.environ
+    if environ.get("gunicorn.socket") is not None:
+        return environ["gunicorn.socket"]
+    stream = environ.get("wsgi.input")
+    # Django's server wraps the socket file in a LimitedStream that keeps its bound read().
+    reader = getattr(getattr(stream, "_read", None), "__self__", stream)
+    raw = getattr(reader, "raw", None)
+    return getattr(raw, "_sock", None)
+
+
+def _dropped_connection(request: HttpRequest, response: HttpResponse) -> StreamingHttpResponse:
+    """Send the headers and half the body, announce more, then cut the connection.
+
+    The client (urllib3) raises ProtocolError/IncompleteRead, exactly as when a
+    network drops after Xero has committed the change.
+    """
+    body = response.content
+    client = _client_socket(request)
+
+    def chunks() -> Iterator[bytes]:
+        yield body[: len(body) // 2] or b" "
+        if client is None:
+            raise ConnectionAbortedError("sandbox fault: connection dropped after commit")
+        # Already closed by the client is fine: the point is that it is closed.
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_RDWR)
+
+    broken = StreamingHttpResponse(chunks(), status=response.status_code)
+    for name, value in response.items():
+        broken[name] = value
+    broken["Content-Length"] = str(len(body) + 1024)
+    return broken
+
+
+def accounting_endpoint(*, scopes: dict[str, tuple[str, ...]]):
+    """scopes maps "read"/"write" to the scopes that allow it, e.g.
+    {"read": ("accounting.invoices", "accounting.invoices.read", "accounting.transactions", "accounting.transactions.read"),
+     "write": ("accounting.invoices", "accounting.transactions")}.
+    GET/HEAD need a read or write scope; PUT/POST/DELETE a write scope.
+    Wraps view(request, org: Organisation, **kwargs) -> HttpResponse; csrf_exempt."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            context: dict = {}
+            response = _serve(request, view, scopes, context, args, kwargs)
+            token = context.get("token")
+            faults.log_request(
+                method=request.method or "",
+                path=request.path,
+                status=response.status_code,
+                organisation_id=context.get("organisation_id"),
+                client_id=token.app.client_id if token else "",
+            )
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _serve(request, view, scopes, context, args, kwargs) -> HttpResponse:
+    method = (request.method or "GET").upper()
+    token = access_token_find(token=_bearer(request)) if _bearer(request) else None
+    if token is None:
+        return xero_problem(401, "Unauthorized", "AuthenticationUnsuccessful")
+    context["token"] = token
+    if token.expires_at <= clock.now():
+        # Xero's wording and US date format (pyxero PR #337).
+        expired_at = token.expires_at.strftime("%m/%d/%Y %H:%M:%S")
+        return xero_problem(401, "Unauthorized", f"TokenExpired: token expired at {expired_at}")
+
+    connection = connection_for_tenant(
+        app=token.app, user=token.user, tenant_id=request.headers.get("Xero-Tenant-Id", "")
+    )
+    if connection is None:
+        return xero_problem(403, "Forbidden", "AuthenticationUnsuccessful")
+    organisation = connection.organisation
+    context["organisation_id"] = organisation.pk
+    if not _allowed(method, set(token.scopes.split()), scopes):
+        return xero_problem(403, "Forbidden", "AuthenticationUnsuccessful")
+
+    forced = faults.take(
+        kinds=(FaultRule.Kind.RATE_LIMIT,), method=method, path=request.path, organisation=organisation
+    )
+    if forced is not None:
+        return _too_many(forced.problem or "minute", forced.retry_after, {})
+    decision = rate_limit_enter(app=token.app, organisation=organisation)
+    if not decision.allowed:
+        return _too_many(decision.problem, decision.retry_after, decision.headers)
+    try:
+        response = _serve_counted(request, view, method, organisation, token, args, kwargs)
+    finally:
+        rate_limit_exit(decision)
+    for name, value in decision.headers.items():
+        response[name] = value
+    return response
+
+
+def _too_many(problem: str, retry_after: int, headers: dict[str, str]) -> HttpResponse:
+    response = xero_problem(429, "Too Many Requests", f"Rate limit exceeded: {problem} (sandbox wording)")
+    response["Retry-After"] = str(retry_after)
+    response["X-Rate-Limit-Problem"] = problem
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _serve_counted(request, view, method, organisation, token, args, kwargs) -> HttpResponse:
+    latency = faults.take(kinds=(FaultRule.Kind.LATENCY,), method=method, path=request.path, organisation=organisation)
+    if latency is not None and latency.latency_ms:
+        time.sleep(latency.latency_ms / 1000)
+    failure = faults.take(
+        kinds=(FaultRule.Kind.ERROR_500, FaultRule.Kind.ERROR_503),
+        method=method,
+        path=request.path,
+        organisation=organisation,
+    )
+    if failure is not None:
+        if failure.kind == FaultRule.Kind.ERROR_503:
+            return HttpResponse(XERO_503_TEXT, status=503, content_type="text/plain; charset=utf-8")
+        return json_response(
+            {"Title": "An error occurred", "Detail": XERO_500_DETAIL, "Status": 500, "Instance": str(uuid.uuid4())},
+            status=500,
+        )
+
+    record = None
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if key and method in IDEMPOTENT_METHODS:
+        outcome = idempotency_begin(request=request, app=token.app, key=key)
+        if outcome.replay is not None:
+            return outcome.replay
+        if outcome.conflict == "different":
+            return xero_problem(
+                400,
+                "Bad Request",
+                "The Idempotency-Key has already been used for a different request (sandbox wording).",
+            )
+        if outcome.conflict == "in_progress":
+            return xero_problem(
+                409,
+                "Conflict",
+                "A request with this Idempotency-Key is still being processed (sandbox wording).",
+            )
+        record = outcome.record
+
+    try:
+        response = view(request, organisation, *args, **kwargs)
+    except BaseException:
+        if record is not None:
+            idempotency_abandon(record=record)
+        raise
+    if record is not None:
+        idempotency_finish(record=record, response=response)
+
+    drop = faults.take(
+        kinds=(FaultRule.Kind.DROP_AFTER_COMMIT,), method=method, path=request.path, organisation=organisation
+    )
+    if drop is not None:
+        return _dropped_connection(request, response)
+    return response
