@@ -5,6 +5,7 @@ deleted: a record missing from Xero, or archived there, is marked archived so it
 rules that point at it keep working and can be flagged.
 """
 
+from django.conf import settings
 from django.db import models
 
 from dext.tenancy.models import BusinessOwned
@@ -20,6 +21,9 @@ class SyncedRecord(BusinessOwned):
     status = models.CharField(max_length=10, choices=ListStatus.choices, default=ListStatus.ACTIVE)
     xero_updated_at = models.DateTimeField(null=True, blank=True, help_text="Xero's UpdatedDateUTC.")
     synced_at = models.DateTimeField(auto_now=True)
+    # The refresh that last saw this record in a full fetch from Xero. A full fetch
+    # archives every row it did not see with one UPDATE, whatever the list's size.
+    seen_in_refresh = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -27,6 +31,33 @@ class SyncedRecord(BusinessOwned):
     @property
     def is_archived(self) -> bool:
         return self.status == ListStatus.ARCHIVED
+
+
+# Xero's account Type codes as Xero's own chart of accounts names them.
+ACCOUNT_TYPE_LABELS = {
+    "BANK": "Bank",
+    "CURRENT": "Current asset",
+    "CURRLIAB": "Current liability",
+    "DEPRECIATN": "Depreciation",
+    "DIRECTCOSTS": "Direct costs",
+    "EQUITY": "Equity",
+    "EXPENSE": "Expense",
+    "FIXED": "Fixed asset",
+    "INVENTORY": "Inventory",
+    "LIABILITY": "Liability",
+    "NONCURRENT": "Non-current asset",
+    "OTHERINCOME": "Other income",
+    "OVERHEADS": "Overhead",
+    "PREPAYMENT": "Prepayment",
+    "REVENUE": "Revenue",
+    "SALES": "Sales",
+    "TERMLIAB": "Non-current liability",
+    "PAYG": "PAYG liability",
+    "PAYGLIABILITY": "PAYG liability",
+    "SUPERANNUATIONEXPENSE": "Superannuation expense",
+    "SUPERANNUATIONLIABILITY": "Superannuation liability",
+    "WAGESEXPENSE": "Wages expense",
+}
 
 
 class Category(SyncedRecord):
@@ -51,6 +82,10 @@ class Category(SyncedRecord):
 
     def __str__(self) -> str:
         return f"{self.code} - {self.name}" if self.code else self.name
+
+    @property
+    def type_label(self) -> str:
+        return ACCOUNT_TYPE_LABELS.get(self.type, self.type.replace("_", " ").title())
 
 
 class Contact(SyncedRecord):
@@ -166,3 +201,93 @@ class Currency(SyncedRecord):
     @property
     def code(self) -> str:
         return self.xero_id
+
+
+class ListGroup(models.TextChoices):
+    """What one refresh fetches: each group is one Xero endpoint (contacts are paged)."""
+
+    ACCOUNTS = "accounts", "Categories and payment methods"
+    CONTACTS = "contacts", "Suppliers and customers"
+    TRACKING = "tracking", "Tracking categories"
+    TAX_RATES = "tax_rates", "Tax rates"
+    CURRENCIES = "currencies", "Currencies"
+
+
+class ListRefresh(BusinessOwned):
+    """One run of the refresh job, with its progress for the banner."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    lists = models.JSONField(default=list, help_text="The ListGroup values this refresh fetches.")
+    reason = models.CharField(max_length=20, default="manual", help_text="manual, connect, schedule or list page.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_incremental = models.BooleanField(default=False, help_text="Contacts fetched with If-Modified-Since.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    current_list = models.CharField(max_length=20, blank=True)
+    progress = models.JSONField(default=dict, help_text="Per list: records fetched and archived.")
+    xero_calls = models.PositiveIntegerField(default=0)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["business", "status"])]
+        verbose_name_plural = "list refreshes"
+
+    def __str__(self) -> str:
+        return f"Lists refresh {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def current_list_label(self) -> str:
+        if self.current_list == "organisation":
+            return "organisation details"
+        try:
+            return ListGroup(self.current_list).label.lower()
+        except ValueError:
+            return ""
+
+    @property
+    def contacts_fetched(self) -> int | None:
+        return (self.progress or {}).get(ListGroup.CONTACTS, {}).get("fetched")
+
+
+class ListSyncState(BusinessOwned):
+    """Per business: when each list was last refreshed, and the contacts watermark.
+
+    Its row is also what ``refresh_start`` locks so concurrent requests start one job.
+    """
+
+    contacts_modified_since = models.DateTimeField(
+        null=True, blank=True, help_text="If-Modified-Since for the next incremental contacts fetch."
+    )
+    contacts_full_fetch_at = models.DateTimeField(null=True, blank=True)
+    accounts_refreshed_at = models.DateTimeField(null=True, blank=True)
+    contacts_refreshed_at = models.DateTimeField(null=True, blank=True)
+    tracking_refreshed_at = models.DateTimeField(null=True, blank=True)
+    tax_rates_refreshed_at = models.DateTimeField(null=True, blank=True)
+    currencies_refreshed_at = models.DateTimeField(null=True, blank=True)
+    organisation_name = models.CharField(max_length=255, blank=True)
+    base_currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["business"], name="listsyncstate_unique_business")]
+
+    def __str__(self) -> str:
+        return f"List sync state of business {self.business_id}"
+
+    def refreshed_at(self, group: str):
+        return getattr(self, f"{group}_refreshed_at")

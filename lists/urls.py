@@ -11,4 +11,6 @@ urlpatterns = [
     path("tracking/", views.tracking, name="tracking"),
     path("payment-methods/", views.payment_methods, name="payment_methods"),
     path("tax-rates/", views.tax_rates, name="tax_rates"),
+    path("refresh/", views.refresh, name="refresh"),
+    path("refresh/status/", views.refresh_status, name="refresh_status"),
 ]
