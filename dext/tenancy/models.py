@@ -7,13 +7,21 @@ belongs to another business.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+country_code_validator = RegexValidator(r"^[A-Z]{2}\Z", "Enter a two-letter country code in capitals, e.g. GB.")
+currency_code_validator = RegexValidator(r"^[A-Z]{3}\Z", "Enter a three-letter currency code in capitals, e.g. GBP.")
 
 
 class Business(models.Model):
     name = models.CharField(max_length=200)
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. GB.")
-    base_currency = models.CharField(max_length=3, help_text="ISO 4217 code, e.g. GBP.")
+    country = models.CharField(
+        max_length=2, validators=[country_code_validator], help_text="ISO 3166-1 alpha-2 code, e.g. GB."
+    )
+    base_currency = models.CharField(
+        max_length=3, validators=[currency_code_validator], help_text="ISO 4217 code, e.g. GBP."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
