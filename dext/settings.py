@@ -83,6 +83,16 @@ XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[XER
 # Seconds before a request to Xero gives up (connect, read).
 XERO_HTTP_TIMEOUT = (env.float("XERO_CONNECT_TIMEOUT", default=10.0), env.float("XERO_READ_TIMEOUT", default=60.0))
 
+# Our own per-organisation limiter stays under Xero's limits (5 in flight, 60 a minute,
+# 5,000 a day). A benchmark against a time-scaled sandbox shrinks window_seconds.
+XERO_RATE_LIMITS = {
+    "concurrent": env.int("XERO_RATE_CONCURRENT", default=5),
+    "per_minute": env.int("XERO_RATE_PER_MINUTE", default=60),
+    "window_seconds": env.float("XERO_RATE_WINDOW_SECONDS", default=60.0),
+    "per_day": env.int("XERO_RATE_PER_DAY", default=5000),
+}
+XERO_RATE_LIMIT_NAMESPACE = env("XERO_RATE_LIMIT_NAMESPACE", default="dext")
+
 # --- Encryption of tokens at rest ---------------------------------------------------
 # One or more Fernet keys, comma-separated, newest first (MultiFernet: rotate by
 # putting the new key first and keeping the old one until re-encrypted).
@@ -141,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dext.tenancy.context_processors.tenancy",
+                "connections.context_processors.connection_banner",
             ],
         },
     },
@@ -232,7 +243,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks. Each app's tasks module defines the task; the schedule lives here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "connections-health-check": {"task": "connections.health_check_all", "schedule": 24 * 3600.0},
+    "connections-keep-alive": {"task": "connections.keep_alive_idle", "schedule": 24 * 3600.0},
+}
+# Every connected business's Xero lists, every 6 hours (lists/tasks.py).
+CELERY_BEAT_SCHEDULE["lists-refresh-all"] = {"task": "lists.refresh_all", "schedule": 6 * 60 * 60}
 
 # --- Redis (shared rate limiter and locks) -----------------------------------------------
 REDIS_URL = env("REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
@@ -243,8 +259,6 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-# Every connected business's Xero lists, every 6 hours (lists/tasks.py).
-CELERY_BEAT_SCHEDULE["lists-refresh-all"] = {"task": "lists.refresh_all", "schedule": 6 * 60 * 60}
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
