@@ -223,7 +223,7 @@ class ListRefresh(BusinessOwned):
         FAILED = "failed", "Failed"
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    lists = models.JSONField(default=list, help_text="The ListGroup values this refresh fetches.")
+    lists = models.JSONField(default=list, blank=True, help_text="The ListGroup values this refresh fetches.")
     reason = models.CharField(max_length=20, default="manual", help_text="manual, connect, schedule or list page.")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -234,7 +234,7 @@ class ListRefresh(BusinessOwned):
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     current_list = models.CharField(max_length=20, blank=True)
-    progress = models.JSONField(default=dict, help_text="Per list: records fetched and archived.")
+    progress = models.JSONField(default=dict, blank=True, help_text="Per list: records fetched and archived.")
     xero_calls = models.PositiveIntegerField(default=0)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
