@@ -1,0 +1,168 @@
+"""Writes other than documents: payments and attachments."""
+
+import dataclasses
+import mimetypes
+
+from django.db import transaction
+
+from xero_sandbox import clock
+
+from . import messages as msg
+from . import wire
+from .documents import Books, _date, _decimal, _format_lock_date
+from .models import Attachment, Document, DocumentKind, Payment, Status
+
+MAX_ATTACHMENTS_PER_DOCUMENT = 10
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+@dataclasses.dataclass
+class PaymentOutcome:
+    payload: dict
+    errors: list[str]
+    payment: Payment | None = None
+
+
+def _prepare_payment(*, books: Books, payload, errors: list[str]) -> dict | None:
+    org = books.organisation
+    if not isinstance(payload, dict):
+        errors.append(msg.PAYMENT_DOCUMENT_REQUIRED)
+        return None
+    document = None
+    for key, kind, id_field, number_field in (
+        ("Invoice", DocumentKind.INVOICE, "InvoiceID", "InvoiceNumber"),
+        ("CreditNote", DocumentKind.CREDIT_NOTE, "CreditNoteID", "CreditNoteNumber"),
+    ):
+        ref = payload.get(key) if isinstance(payload.get(key), dict) else {}
+        documents = Document.objects.filter(organisation=org, kind=kind)
+        if ref.get(id_field):
+            document = documents.filter(pk=wire.parse_uuid(ref[id_field])).first()
+            if document is None:
+                errors.append(msg.DOCUMENT_NOT_FOUND)
+                return None
+        elif ref.get(number_field) or payload.get(number_field):
+            document = documents.filter(number=ref.get(number_field) or payload.get(number_field)).first()
+        if document is not None:
+            break
+    if document is None:
+        errors.append(msg.PAYMENT_DOCUMENT_REQUIRED)
+        return None
+    account_ref = payload.get("Account") if isinstance(payload.get("Account"), dict) else {}
+    account = books.account(code=account_ref.get("Code") or payload.get("Code"), account_id=account_ref.get("AccountID"))
+    if account is None or account.status != Status.ACTIVE or account.type != "BANK" and not account.enable_payments_to_account:
+        errors.append(msg.PAYMENT_ACCOUNT_NOT_VALID)
+    amount = _decimal(payload.get("Amount"), "Amount", errors)
+    date = _date(payload.get("Date"), errors) if payload.get("Date") else clock.now().date()
+    if document.status != "AUTHORISED":
+        errors.append(msg.PAYMENT_DOCUMENT_NOT_AUTHORISED)
+    if amount is not None and amount <= 0:
+        errors.append(msg.PAYMENT_AMOUNT_NOT_POSITIVE)
+    elif amount is not None and amount > document.amount_due:
+        errors.append(msg.PAYMENT_EXCEEDS_OUTSTANDING)
+    if date is not None:
+        if org.end_of_year_lock_date and date <= org.end_of_year_lock_date:
+            errors.append(msg.END_OF_YEAR_LOCKED.format(date=_format_lock_date(org.end_of_year_lock_date)))
+        elif org.period_lock_date and date <= org.period_lock_date:
+            errors.append(msg.PERIOD_LOCKED.format(date=_format_lock_date(org.period_lock_date)))
+    if errors:
+        return None
+    return {
+        "document": document,
+        "account": account,
+        "amount": amount,
+        "date": date,
+        "reference": str(payload.get("Reference") or ""),
+        "currency_rate": _decimal(payload.get("CurrencyRate"), "CurrencyRate", errors) or 1,
+        "is_reconciled": wire.parse_bool(payload.get("IsReconciled"), default=False),
+    }
+
+
+def payments_submit(
+    *, organisation, elements: list, summarize_errors: bool, idempotency_key: str = "", app: str = ""
+) -> tuple[list[PaymentOutcome], bool]:
+    """Apply payments to AUTHORISED invoices or credit notes; a full payment marks the document PAID.
+
+    Returns the outcomes in request order and whether the whole batch failed.
+    """
+    books = Books(organisation)
+    with transaction.atomic():
+        outcomes = []
+        for payload in elements:
+            errors: list[str] = []
+            fields = _prepare_payment(books=books, payload=payload, errors=errors)
+            outcomes.append(PaymentOutcome(payload=payload if isinstance(payload, dict) else {}, errors=errors))
+            if fields is None:
+                continue
+            now = clock.now()
+            # Lock the document so concurrent payments cannot both pass the outstanding check.
+            document = Document.objects.select_for_update().get(pk=fields.pop("document").pk)
+            if fields["amount"] > document.amount_due:
+                errors.append(msg.PAYMENT_EXCEEDS_OUTSTANDING)
+                continue
+            payment = Payment.objects.create(
+                organisation=organisation,
+                document=document,
+                created_at=now,
+                updated_at=now,
+                idempotency_key=idempotency_key[:128],
+                created_by_app=app[:100],
+                **fields,
+            )
+            document.amount_paid += payment.amount
+            if document.amount_due <= 0:
+                document.status = "PAID"
+                document.fully_paid_on_date = payment.date
+            document.updated_at = now
+            document.save(update_fields=["amount_paid", "status", "fully_paid_on_date", "updated_at"])
+            outcomes[-1].payment = payment
+        failed = any(outcome.errors for outcome in outcomes)
+        if failed and summarize_errors:
+            transaction.set_rollback(True)
+            for outcome in outcomes:
+                outcome.payment = None
+    return outcomes, failed and summarize_errors
+
+
+class AttachmentRejected(Exception):
+    def __init__(self, status: int, title: str, detail: str):
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+@transaction.atomic
+def attachment_put(
+    *,
+    document: Document,
+    file_name: str,
+    content: bytes,
+    content_type: str = "",
+    include_online: bool = False,
+    idempotency_key: str = "",
+) -> Attachment:
+    """Store (or overwrite, by file name) an attachment, within Xero's limits.
+
+    Limits follow https://developer.xero.com/documentation/api/accounting/attachments:
+    10 attachments per document, 10 MB each (413 PayloadTooLarge, as Xero answers).
+    """
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise AttachmentRejected(413, "RequestEntityTooLarge", "PayloadTooLarge")
+    now = clock.now()
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    existing = document.attachments.filter(file_name=file_name).first()
+    if existing is None and document.attachments.count() >= MAX_ATTACHMENTS_PER_DOCUMENT:
+        # SANDBOX wording: Xero documents the limit but not its error text.
+        raise AttachmentRejected(
+            400, "ValidationException", f"A document can have at most {MAX_ATTACHMENTS_PER_DOCUMENT} attachments."
+        )
+    if not content_type or content_type.startswith("application/octet-stream"):
+        content_type = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
+    attachment = existing or Attachment(document=document, file_name=file_name, created_at=now)
+    attachment.content = content
+    attachment.content_length = len(content)
+    attachment.mime_type = content_type.split(";")[0].strip()
+    attachment.include_online = include_online
+    attachment.updated_at = now
+    attachment.idempotency_key = idempotency_key[:128]
+    attachment.save()
+    Document.objects.filter(pk=document.pk).update(updated_at=now)
+    return attachment
