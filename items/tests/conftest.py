@@ -1,0 +1,80 @@
+"""Fixtures for items tests: an isolated media folder, list rows, real documents."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from items.demo import document_pdf
+from items.services import documents_upload
+from lists.models import Category, Contact, PaymentMethod, TaxRate, TrackingCategory, TrackingOption
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def stored_files(media_root) -> list:
+    return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
+
+
+def pdf_bytes(reference: str = "INV-1") -> bytes:
+    from datetime import date
+
+    return document_pdf(
+        title="Invoice", contact="Acme", reference=reference, when=date(2025, 1, 2), lines=[("Flour", Decimal("10.00"))], tax=Decimal("2.00")
+    )
+
+
+def image_bytes(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(out, format=fmt)
+    return out.getvalue()
+
+
+def upload_file(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def lists(business):
+    """A small chart of accounts, contacts, tax rates, payment method and tracking."""
+    make = {"business": business}
+    tracking = TrackingCategory.objects.create(xero_id="tc-1", name="Region", **make)
+    tracking_other = TrackingCategory.objects.create(xero_id="tc-2", name="Project", **make)
+    return {
+        "supplier": Contact.objects.create(xero_id="c-1", name="Northern Flour Mills", is_supplier=True, **make),
+        "supplier2": Contact.objects.create(xero_id="c-2", name="City Power", is_supplier=True, **make),
+        "customer": Contact.objects.create(xero_id="c-3", name="Corner Café", is_customer=True, **make),
+        "expense": Category.objects.create(xero_id="a-1", code="400", name="Purchases", type="EXPENSE", account_class="EXPENSE", **make),
+        "expense2": Category.objects.create(xero_id="a-2", code="445", name="Light, Power", type="OVERHEADS", account_class="EXPENSE", **make),
+        "revenue": Category.objects.create(xero_id="a-3", code="200", name="Sales", type="REVENUE", account_class="REVENUE", **make),
+        "input": TaxRate.objects.create(xero_id="INPUT2", name="20% (VAT on Expenses)", effective_rate=Decimal("20"), can_apply_to_expenses=True, **make),
+        "output": TaxRate.objects.create(xero_id="OUTPUT2", name="20% (VAT on Income)", effective_rate=Decimal("20"), can_apply_to_revenue=True, **make),
+        "bank": PaymentMethod.objects.create(xero_id="b-1", code="090", name="Business Account", kind=PaymentMethod.Kind.BANK, **make),
+        "north": TrackingOption.objects.create(xero_id="to-1", category=tracking, name="North", **make),
+        "south": TrackingOption.objects.create(xero_id="to-2", category=tracking, name="South", **make),
+        "alpha": TrackingOption.objects.create(xero_id="to-3", category=tracking_other, name="Alpha", **make),
+    }
+
+
+@pytest.fixture
+def make_item(business, admin_user):
+    """Upload a real PDF through the service and return its item."""
+    counter = {"n": 0}
+
+    def make(*, target_business=None, user=None, content: bytes | None = None):
+        counter["n"] += 1
+        result = documents_upload(
+            business=target_business or business,
+            files=[upload_file(f"bill-{counter['n']}.pdf", content or pdf_bytes(f"REF-{counter['n']}"))],
+            acting_user=user or admin_user,
+        )
+        assert result.rejected == []
+        return result.items[0]
+
+    return make
