@@ -30,7 +30,7 @@ from xero_sandbox.idempotency import (
     idempotency_finish,
 )
 from xero_sandbox.limits import rate_limit_enter, rate_limit_exit
-from xero_sandbox.models import FaultRule
+from xero_sandbox.models import AccessToken, FaultRule
 from xero_sandbox.selectors import access_token_find, connection_for_tenant
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -144,16 +144,25 @@ def accounting_endpoint(*, scopes: dict[str, tuple[str, ...]]):
     return decorator
 
 
-def _serve(request, view, scopes, context, args, kwargs) -> HttpResponse:
-    method = (request.method or "GET").upper()
-    token = access_token_find(token=_bearer(request)) if _bearer(request) else None
+def bearer_token(request: HttpRequest) -> tuple[AccessToken | None, HttpResponse | None]:
+    """The request's valid access token, or the 401 Xero answers instead."""
+    raw = _bearer(request)
+    token = access_token_find(token=raw) if raw else None
     if token is None:
-        return xero_problem(401, "Unauthorized", "AuthenticationUnsuccessful")
-    context["token"] = token
+        return None, xero_problem(401, "Unauthorized", "AuthenticationUnsuccessful")
     if token.expires_at <= clock.now():
         # Xero's wording and US date format (pyxero PR #337).
         expired_at = token.expires_at.strftime("%m/%d/%Y %H:%M:%S")
-        return xero_problem(401, "Unauthorized", f"TokenExpired: token expired at {expired_at}")
+        return token, xero_problem(401, "Unauthorized", f"TokenExpired: token expired at {expired_at}")
+    return token, None
+
+
+def _serve(request, view, scopes, context, args, kwargs) -> HttpResponse:
+    method = (request.method or "GET").upper()
+    token, problem = bearer_token(request)
+    context["token"] = token
+    if problem is not None:
+        return problem
 
     connection = connection_for_tenant(
         app=token.app, user=token.user, tenant_id=request.headers.get("Xero-Tenant-Id", "")
