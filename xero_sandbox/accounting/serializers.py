@@ -71,7 +71,7 @@ def _xero_timezone(name: str) -> str:
         "Europe/London": "GMTSTANDARDTIME",
         "Pacific/Auckland": "NEWZEALANDSTANDARDTIME",
         "Australia/Sydney": "AUSEASTERNSTANDARDTIME",
-    }.get(name, "UTC")
+    }.get(name, name if name.isupper() else "UTC")
 
 
 def account_json(account: Account) -> dict:

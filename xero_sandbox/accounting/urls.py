@@ -3,16 +3,29 @@ Xero does: xero-python sends ``/Invoices``) and of its organisation pages (``org
 
 from django.urls import path, re_path
 
+from xero_sandbox.routing import anycase
+
 from . import pages, views
 
 app_name = "xero_sandbox_accounting"
 
-_API = r"(?i)^api/api\.xro/2\.0/"
+# Django cannot reverse an inline (?i) flag (and then no URL of the project reverses), so
+# literal letters become [xX] classes; regex groups are left as they are.
+_API = "^" + anycase("api/api.xro/2.0/")
 _ID = r"(?P<{}>[0-9a-fA-F-]{{36}})"
 
 
+def _anycase_outside_groups(route: str) -> str:
+    out, depth = [], 0
+    for ch in route:
+        depth += ch == "("
+        out.append(f"[{ch.lower()}{ch.upper()}]" if depth == 0 and ch.isalpha() else ch)
+        depth -= ch == ")"
+    return "".join(out)
+
+
 def _api(route: str, view, name: str):
-    return re_path(_API + route + r"/?$", view, name=name)
+    return re_path(_API + _anycase_outside_groups(route) + r"/?$", view, name=name)
 
 
 urlpatterns = [
