@@ -2,6 +2,7 @@
 
 import dataclasses
 import mimetypes
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -72,7 +73,7 @@ def _prepare_payment(*, books: Books, payload, errors: list[str]) -> dict | None
         "amount": amount,
         "date": date,
         "reference": str(payload.get("Reference") or ""),
-        "currency_rate": _decimal(payload.get("CurrencyRate"), "CurrencyRate", errors) or 1,
+        "currency_rate": _decimal(payload.get("CurrencyRate"), "CurrencyRate", errors) or Decimal(1),
         "is_reconciled": wire.parse_bool(payload.get("IsReconciled"), default=False),
     }
 
