@@ -78,3 +78,29 @@ def make_item(business, admin_user):
         return result.items[0]
 
     return make
+
+
+def edit_data(item, **overrides) -> dict:
+    """The edit form's POST data for ``item`` as it is now, with ``overrides``."""
+    from items.services.items import EDITABLE_FIELDS
+
+    item.refresh_from_db()
+    data = {
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "100",
+    }
+    for field in EDITABLE_FIELDS:
+        value = getattr(item, f"{field}_id", None) if hasattr(item, f"{field}_id") else getattr(item, field)
+        if isinstance(value, bool):
+            if value:
+                data[field] = "on"
+        elif value is not None:
+            data[field] = str(value)
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = str(value)
+    return data

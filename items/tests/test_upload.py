@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from items.models import Document, Item, ItemStatus
-from items.tests.conftest import image_bytes, pdf_bytes, stored_files, upload_file
+from items.tests.conftest import edit_data, image_bytes, pdf_bytes, stored_files, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_standard_user_can_upload_and_edit(standard_client, business, lists):
     item = Item.objects.get(business=business)
     response = standard_client.post(
         reverse("items:detail", args=[item.pk]),
-        _form_data(item, contact=lists["supplier"].pk, notes="Checked by staff"),
+        edit_data(item, contact=lists["supplier"].pk, notes="Checked by staff"),
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -126,17 +126,3 @@ def test_same_file_uploaded_twice_is_flagged_as_duplicate(admin_client, business
     assert second.duplicate_of_id == first.pk
     assert f"is the same file as item #{first.pk}" in _messages(response)
 
-
-def _form_data(item, **overrides) -> dict:
-    data = {
-        "item_type": item.item_type,
-        "document_type": item.document_type,
-        "currency_code": item.currency_code,
-        "publish_destination": item.publish_destination,
-        "lines-TOTAL_FORMS": "1",
-        "lines-INITIAL_FORMS": "0",
-        "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "100",
-    }
-    data.update({key: value for key, value in overrides.items() if value is not None})
-    return data
