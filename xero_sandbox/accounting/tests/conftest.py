@@ -165,7 +165,8 @@ def accounting(sandbox):
             failure = exc
         full_url = url + ("?" + urlencode(query_params) if query_params else "")
         if "json" in response_headers.get("Content-Type", ""):
-            prepared = requests.Request(method, full_url, headers=headers or {}, json=body).prepare()
+            payload = {"data": body} if isinstance(body, bytes | str) else {"json": body}
+            prepared = requests.Request(method, full_url, headers=headers or {}, **payload).prepare()
             fake = requests.Response()
             fake.status_code = status
             fake._content = content if isinstance(content, bytes) else (content or "").encode()
