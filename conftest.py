@@ -66,3 +66,33 @@ def admin_client(client, admin_user):
 def standard_client(client, standard_user):
     client.force_login(standard_user)
     return client
+
+
+@pytest.fixture
+def xero_sandbox(live_server, settings):
+    """The local Xero sandbox, seeded, served by ``live_server`` and configured as the
+    product's Xero. Faults, clock and rate limits are reset around each test."""
+    import uuid
+
+    from connections.tests.sandbox_flow import point_product_at_sandbox
+    from xero_sandbox import clock, faults
+    from xero_sandbox.seed import seed_sandbox
+
+    point_product_at_sandbox(settings, live_server.url)
+    settings.XERO_RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
+    seed_sandbox()
+    yield live_server
+    faults.clear()
+    clock.reset()
+
+
+@pytest.fixture
+def xero_connected_business(xero_sandbox, client, business, admin_user):
+    """``(business, connection)``: connected to "Demo Company (UK)" through the real walk."""
+    from connections.models import XeroConnection
+    from connections.tests.sandbox_flow import connect
+
+    client.force_login(admin_user)
+    response = connect(client, organisation="Demo Company (UK)")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return business, XeroConnection.objects.get(business=business)

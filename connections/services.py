@@ -21,6 +21,7 @@ from connections.xero import oauth
 from connections.xero.api import XeroApi, tenants_for_token
 from connections.xero.errors import XeroAuthError, XeroError
 from dext.errors import ApplicationError
+from dext.tenancy.access import access_object
 from dext.tenancy.models import Business, Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -180,10 +181,12 @@ def oauth_callback(*, user, session_key: str, state: str, code: str, error: str 
 
 def attempt_for_choice(*, business: Business, user, session_key: str, pk) -> OAuthAttempt:
     """The attempt waiting for the user to choose an organisation."""
-    attempt = OAuthAttempt.objects.filter(
-        business=business, user=user, pk=pk, stage=OAuthAttempt.Stage.AUTHORISED
-    ).first()
-    if attempt is None or attempt.session_key_hash != session_fingerprint(session_key):
+    attempt = access_object(OAuthAttempt, business=business, pk=pk)  # another business's: 404
+    if (
+        attempt.user_id != user.pk
+        or attempt.stage != OAuthAttempt.Stage.AUTHORISED
+        or attempt.session_key_hash != session_fingerprint(session_key)
+    ):
         raise ConnectFlowError("This connection attempt is no longer open. Please start again.", code="attempt_gone")
     if timezone.now() - attempt.created > ATTEMPT_LIFETIME:
         _fail_attempt(attempt, "expired before choosing")

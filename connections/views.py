@@ -29,8 +29,8 @@ def _latest_refresh(business):
     return refresh_latest(business=business)
 
 
-@require_GET
 @business_admin_required
+@require_GET
 def connections_index(request):
     connection = selectors.connection_for_business(business=request.business)
     return render(
@@ -44,22 +44,22 @@ def connections_index(request):
     )
 
 
-@require_GET
 @business_admin_required
+@require_GET
 def software_list(request):
     return render(request, "connections/software.html", {
         "connection": selectors.connection_for_business(business=request.business),
     })
 
 
-@require_GET
 @business_admin_required
+@require_GET
 def xero_summary(request):
     return render(request, "connections/xero_summary.html", {"permissions": XERO_PERMISSIONS})
 
 
-@require_POST
 @business_admin_required
+@require_POST
 def xero_start(request):
     purpose = request.POST.get("purpose")
     if purpose not in OAuthAttempt.Purpose.values:
@@ -72,8 +72,8 @@ def xero_start(request):
     return redirect(url)
 
 
-@require_GET
 @business_admin_required
+@require_GET
 def xero_callback(request):
     try:
         attempt = services.oauth_callback(
@@ -89,8 +89,8 @@ def xero_callback(request):
     return redirect("connections:choose", attempt_id=attempt.pk)
 
 
-@require_http_methods(["GET", "POST"])
 @business_admin_required
+@require_http_methods(["GET", "POST"])
 def xero_choose(request, attempt_id):
     try:
         attempt = services.attempt_for_choice(
@@ -136,8 +136,8 @@ def xero_choose(request, attempt_id):
     )
 
 
-@require_GET
 @business_admin_required
+@require_GET
 def xero_connected(request):
     connection = selectors.connection_for_business(business=request.business)
     if connection is None or not connection.is_connected:
@@ -145,8 +145,8 @@ def xero_connected(request):
     return render(request, "connections/connected.html", {"connection": connection})
 
 
-@require_POST
 @business_admin_required
+@require_POST
 def manage_refresh(request):
     connection = selectors.connection_for_business(business=request.business)
     if connection is None:
@@ -158,8 +158,8 @@ def manage_refresh(request):
     return redirect(reverse("connections:index"))
 
 
-@require_http_methods(["GET", "POST"])
 @business_admin_required
+@require_http_methods(["GET", "POST"])
 def manage_disconnect(request):
     connection = selectors.connection_for_business(business=request.business)
     if connection is None or connection.status == "disconnected":
