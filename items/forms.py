@@ -223,11 +223,7 @@ class BulkActionForm(forms.Form):
 
 
 class ContactRuleForm(ListChoicesMixin, forms.ModelForm):
-    paid = forms.NullBooleanField(
-        label="Paid status",
-        required=False,
-        widget=forms.Select(choices=[("unknown", "Leave as on the document"), ("true", "Paid"), ("false", "Not paid")]),
-    )
+    paid = forms.NullBooleanField(label="Paid status", required=False, widget=forms.NullBooleanSelect)
 
     class Meta:
         model = ContactRule
@@ -243,6 +239,8 @@ class ContactRuleForm(ListChoicesMixin, forms.ModelForm):
             choices=_currency_choices(business=business, current=self.instance.currency_code),
         )
         self.fields["publish_destination"].choices = [("", "—")] + PublishDestination.choices
+        # NullBooleanSelect maps True/False/None to these values; only the wording changes.
+        self.fields["paid"].widget.choices = [("unknown", "Leave as it is"), ("true", "Paid"), ("false", "Not paid")]
 
 
 class ItemSettingsForm(ListChoicesMixin, forms.Form):

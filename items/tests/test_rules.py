@@ -145,3 +145,9 @@ def test_amounts_use_decimal(make_item, admin_client, lists):
     admin_client.post(reverse("items:detail", args=[item.pk]), edit_data(item, total="0.30", tax_amount="0.10"))
     item.refresh_from_db()
     assert item.net == Decimal("0.20")
+
+
+def test_rule_page_shows_the_saved_paid_status(admin_client, lists, rule):
+    page = admin_client.get(reverse("items:contact_rule", args=[lists["supplier"].pk])).content.decode()
+    assert '<option value="true" selected>Paid</option>' in page
+    assert "Apply to items already in the Inbox" in page
