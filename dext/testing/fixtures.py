@@ -24,6 +24,7 @@ def celery_worker(transactional_db):
         broker_url=redis_url(),
         database_url=database_url_for_current_connection(),
         log_dir=settings.BASE_DIR / "var" / "test-workers",
+        extra_env=_settings_env(),
     )
     worker.connect_app(app)
     try:
@@ -33,3 +34,21 @@ def celery_worker(transactional_db):
         worker.stop()
         worker.purge()
         worker.disconnect_app(app)
+
+
+# Settings a test may have pointed elsewhere (e.g. at the sandbox on live_server) that the
+# worker process must share. Request ``celery_worker`` after such fixtures.
+_SHARED_SETTINGS = (
+    "SITE_URL", "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_LOGIN_URL", "XERO_IDENTITY_URL",
+    "XERO_API_URL", "XERO_REDIRECT_URI", "XERO_RATE_LIMIT_NAMESPACE", "SECRET_KEY",
+)
+
+
+def _settings_env() -> dict[str, str]:
+    env = {name: str(getattr(settings, name)) for name in _SHARED_SETTINGS}
+    env["FIELD_ENCRYPTION_KEY"] = ",".join(settings.FIELD_ENCRYPTION_KEY)
+    env["XERO_SANDBOX_REDIRECT_URIS"] = ",".join(settings.XERO_SANDBOX_REDIRECT_URIS)
+    env["REDIS_URL"] = redis_url()
+    env["DEBUG"] = "true"
+    env["XERO_SANDBOX"] = "true" if settings.XERO_SANDBOX else "false"
+    return env
