@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -122,7 +123,7 @@ def control_api(request: HttpRequest, action: str = "") -> HttpResponse:
         if not isinstance(data, dict):
             raise ControlError("The body must be a JSON object")
         return JsonResponse(apply_action(action, data))
-    except (ControlError, json.JSONDecodeError, KeyError) as error:
+    except (ValueError, KeyError, ValidationError) as error:
         return JsonResponse({"error": str(error)}, status=400)
 
 
@@ -167,7 +168,7 @@ def control_page(request: HttpRequest) -> HttpResponse:
         try:
             summary = apply_action(request.POST.get("action", ""), request.POST.dict())
             messages.success(request, f"Done: {request.POST.get('action')} {summary}")
-        except ControlError as error:
+        except (ValueError, KeyError, ValidationError) as error:
             messages.error(request, str(error))
         return redirect("xero_sandbox:control")
     return render(
