@@ -12,8 +12,8 @@ from django.http.request import RawPostDataException
 
 from xero_sandbox.gate import accounting_endpoint, bearer_token, xero_problem
 
+from . import control, selectors, serializers, services, wire
 from . import documents as document_services
-from . import selectors, serializers, services, wire
 from .models import DocumentKind
 from .where import WhereSyntaxError
 
@@ -148,13 +148,12 @@ def contacts(request, org):
         body = _json_body(request)
         if body is _post_data_invalid:
             return _post_data_invalid()
-        from . import control
-
         created = []
         for element in _elements(body, "Contacts"):
             if not isinstance(element, dict) or not element.get("Name"):
-                # XERO wording for a contact without a name.
-                return _validation_error([{**(element or {}), "ValidationErrors": [{"Message": "The contact name must be specified."}]}])
+                # SANDBOX wording for a contact without a name.
+                problem = {"Message": "The contact name must be specified."}
+                return _validation_error([{**(element or {}), "ValidationErrors": [problem]}])
             created.append(control.contact_upsert(organisation=org, data=element))
         return wire.api_response(wire.envelope("Contacts", [serializers.contact_json(c) for c in created]))
     page = _page(request)
