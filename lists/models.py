@@ -21,8 +21,7 @@ class SyncedRecord(BusinessOwned):
     status = models.CharField(max_length=10, choices=ListStatus.choices, default=ListStatus.ACTIVE)
     xero_updated_at = models.DateTimeField(null=True, blank=True, help_text="Xero's UpdatedDateUTC.")
     synced_at = models.DateTimeField(auto_now=True)
-    # The refresh that last saw this record in a full fetch from Xero. A full fetch
-    # archives every row it did not see with one UPDATE, whatever the list's size.
+    # The refresh that last wrote this row (support can tell which run changed it).
     seen_in_refresh = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:

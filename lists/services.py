@@ -50,6 +50,8 @@ CONTACTS_FULL_FETCH_EVERY = timedelta(hours=24)
 # Rows per INSERT ... ON CONFLICT. Large enough that 10,000 contacts are a handful of
 # statements; SQLite's variable limit lowers it further on its own.
 UPSERT_BATCH_SIZE = 5000
+# Xero ids per UPDATE when archiving what a full fetch no longer returns.
+ARCHIVE_BATCH_SIZE = 500
 # While paging contacts the banner's progress is written at most this often.
 HEARTBEAT_EVERY_SECONDS = 5.0
 
@@ -330,7 +332,9 @@ class _Heartbeat:
 
 
 # Fields an upsert overwrites: everything we map from Xero, plus the bookkeeping.
-_BOOKKEEPING = ["status", "xero_updated_at", "synced_at", "seen_in_refresh"]
+# A row is rewritten only when one of the mapped fields or _COMPARED differs.
+_COMPARED = ["status", "xero_updated_at"]
+_BOOKKEEPING = [*_COMPARED, "synced_at", "seen_in_refresh"]
 _UPDATE_FIELDS = {
     Category: [
         "code", "name", "type", "account_class", "tax_type", "description",
@@ -366,9 +370,15 @@ def _write(*, refresh: ListRefresh, fetched: _Fetched, xero_calls: int) -> None:
         def sync(model, rows: dict | None, *, group: str, full: bool = True) -> None:
             if rows is None:
                 return
-            _upsert(model, list(rows.values()))
-            archived = _archive_unseen(model, business=business, refresh_id=refresh.pk, now=now) if full else 0
+            if full:
+                changed, missing = _diff(model, business=business, rows=rows)
+            else:
+                # An If-Modified-Since answer holds only changed records.
+                changed, missing = list(rows.values()), []
+            _upsert(model, changed)
+            archived = _archive(model, business=business, xero_ids=missing, now=now)
             counts = progress.setdefault(group, {})
+            counts[f"{model._meta.model_name}_changed"] = len(changed)
             counts[f"{model._meta.model_name}_archived"] = archived
 
         sync(Category, fetched.categories, group=ListGroup.ACCOUNTS)
@@ -410,6 +420,26 @@ def _write(*, refresh: ListRefresh, fetched: _Fetched, xero_calls: int) -> None:
         )
 
 
+def _diff(model, *, business: Business, rows: dict) -> tuple[list, list[str]]:
+    """Compare a full fetch with what we hold: the new or changed rows, and the ids of
+    active rows Xero no longer returns. One SELECT, so an unchanged list costs no writes."""
+    attnames = [model._meta.get_field(name).attname for name in _UPDATE_FIELDS[model] + _COMPARED]
+    held = {
+        values[0]: values[1:]
+        for values in model.objects.for_business(business).values_list("xero_id", *attnames).iterator(2000)
+    }
+    status_index = attnames.index("status")
+    changed = [
+        row for xero_id, row in rows.items()
+        if held.get(xero_id) != tuple(getattr(row, attname) for attname in attnames)
+    ]
+    missing = [
+        xero_id for xero_id, values in held.items()
+        if xero_id not in rows and values[status_index] == ListStatus.ACTIVE
+    ]
+    return changed, missing
+
+
 def _upsert(model, rows: list) -> None:
     if not rows:
         return
@@ -422,14 +452,16 @@ def _upsert(model, rows: list) -> None:
     )
 
 
-def _archive_unseen(model, *, business: Business, refresh_id: int, now: datetime) -> int:
-    """Archive (never delete) every active row that this full fetch did not see."""
-    return (
-        model.objects.for_business(business)
-        .filter(status=ListStatus.ACTIVE)
-        .exclude(seen_in_refresh=refresh_id)
-        .update(status=ListStatus.ARCHIVED, synced_at=now)
-    )
+def _archive(model, *, business: Business, xero_ids: list[str], now: datetime) -> int:
+    """Archive (never delete) the rows Xero no longer returns; usually none or a few."""
+    archived = 0
+    for start in range(0, len(xero_ids), ARCHIVE_BATCH_SIZE):
+        archived += (
+            model.objects.for_business(business)
+            .filter(xero_id__in=xero_ids[start : start + ARCHIVE_BATCH_SIZE], status=ListStatus.ACTIVE)
+            .update(status=ListStatus.ARCHIVED, synced_at=now)
+        )
+    return archived
 
 
 def _mark_failed(*, refresh_id: int, code: str, message: str, xero_calls: int | None = None) -> None:

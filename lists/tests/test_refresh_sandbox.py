@@ -102,6 +102,9 @@ def test_second_refresh_updates_and_archives_and_deletes_nothing(xero_connected_
     assert second.status == ListRefresh.Status.SUCCEEDED, second.error_message
     assert second.is_incremental is True
     assert row_counts(business) == before  # nothing deleted, nothing duplicated
+    # Only what changed in Xero was written.
+    assert second.progress["accounts"]["category_changed"] == 1
+    assert second.progress["contacts"]["contact_changed"] == 1
     assert Contact.objects.filter(business=business, name="Office Depot UK Ltd").exists()
     assert not Contact.objects.filter(business=business, name="Office Depot Ltd").exists()
     assert Category.objects.get(business=business, code="400").is_archived
