@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from connections.xero.errors import XeroError
+from dext.errors import ApplicationError
 from dext.tenancy.models import Business
 from lists import xero_mapping
 from lists.models import (
@@ -69,8 +70,11 @@ INTERNAL_ERROR_MESSAGE = (
 )
 
 
-class UnknownListError(ValueError):
+class UnknownListError(ApplicationError):
     """A refresh was asked for a list that does not exist."""
+
+    code = "unknown_list"
+    user_message = "That list cannot be refreshed. Choose one of the Lists pages and try again."
 
 
 # --- Starting a refresh ------------------------------------------------------------------
@@ -139,7 +143,8 @@ def _normalise_groups(lists: list[str] | None) -> list[str]:
         return list(ALL_GROUPS)
     unknown = set(lists) - set(ALL_GROUPS)
     if unknown:
-        raise UnknownListError(f"Unknown lists: {', '.join(sorted(unknown))}")
+        logger.info("Refresh refused for unknown lists: %s", ", ".join(sorted(unknown)))
+        raise UnknownListError()
     return [group for group in ALL_GROUPS if group in lists]
 
 

@@ -222,3 +222,16 @@ def test_refresh_status_of_another_business_is_not_found(standard_client, other_
     response = standard_client.get(reverse("lists:refresh_status"), {"refresh": theirs.pk})
 
     assert response.status_code == 404
+
+
+def test_support_staff_can_read_refreshes_in_the_admin(client, business):
+    from dext.tenancy.tests.factories import UserFactory
+
+    staff = UserFactory(email="support@example.com", is_staff=True, is_superuser=True)
+    ListRefresh.objects.create(business=business, status=ListRefresh.Status.FAILED, error_code="unavailable")
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:lists_listrefresh_changelist"))
+
+    assert response.status_code == 200
+    assert "unavailable" in response.content.decode()

@@ -82,3 +82,21 @@ def test_running_a_refresh_that_is_not_queued_changes_nothing(business):
 
     assert result.status == ListRefresh.Status.SUCCEEDED
     assert result.started_at is None
+
+
+def test_scheduled_refresh_starts_one_refresh_per_connected_business(
+    business, other_business, django_capture_on_commit_callbacks
+):
+    from connections.models import ConnectionStatus, XeroConnection
+
+    XeroConnection.objects.create(business=business, tenant_id="t-1", tenant_name="Demo Company (UK)")
+    XeroConnection.objects.create(
+        business=other_business, tenant_id="t-2", tenant_name="Other", status=ConnectionStatus.NEEDS_RECONNECT
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        started = services.refresh_start_for_connected_businesses()
+
+    assert [refresh.business for refresh in started] == [business]
+    assert started[0].reason == "schedule"
+    assert len(callbacks) == 1
