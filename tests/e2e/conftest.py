@@ -1,0 +1,94 @@
+"""Browser walks: Playwright for Python driving Debian's Chromium against ``live_server``.
+
+Every walk gets a ``walk`` (:class:`tests.e2e.browser.Walk`): a fresh browser context
+on the live server plus ``walk.step(name)``, which checks the page with axe-core and
+saves a full-page screenshot under ``var/e2e-screens/<test>/``. A failing test leaves
+``failure.png`` there too. Tasks run in a real Celery worker on Redis when PostgreSQL
+and Redis are here (always under ``CI=true``); locally without them, eagerly.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from dext.testing.services import in_ci, require_service, service_available
+from tests.e2e.browser import SCREENS_DIR, Walk
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the item so the walk fixture knows, at teardown,
+    # whether the test failed and a failure screenshot is wanted.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service("chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
+    # by the test itself (fixtures, sandbox control functions) are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tasks(request, xero_sandbox):
+    """Where the product's Celery tasks run: a real worker on Redis (CI, or locally with
+    PostgreSQL and Redis) or eagerly inside the live server (locally without them).
+    Requested after ``xero_sandbox`` so the worker gets the sandbox's URLs."""
+    if in_ci() or (service_available("postgresql") and service_available("redis")):
+        return request.getfixturevalue("celery_worker")
+    return None
+
+
+@pytest.fixture
+def walk(request, browser, xero_sandbox, tasks):
+    context = browser.new_context(base_url=xero_sandbox.url, viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    the_walk = Walk(page=page, name=request.node.name, base_url=xero_sandbox.url)
+    yield the_walk
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        the_walk.save_failure_screenshot()
+    context.close()
+    if call is not None and call.passed:
+        # "Every page of the walk passes axe-core": a page that no step checked is a gap.
+        assert not the_walk.unchecked_pages(), f"Pages not checked with axe-core: {the_walk.unchecked_pages()}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_screens_dir():
+    SCREENS_DIR.mkdir(parents=True, exist_ok=True)
