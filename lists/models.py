@@ -235,6 +235,7 @@ class ListRefresh(BusinessOwned):
     current_list = models.CharField(max_length=20, blank=True)
     progress = models.JSONField(default=dict, blank=True, help_text="Per list: records fetched and archived.")
     xero_calls = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Runs so far (Xero busy or down retries).")
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
-from connections.xero.errors import XeroError
+from connections.xero.errors import XeroError, XeroRateLimited, XeroUnavailable
 from dext.errors import ApplicationError
 from dext.tenancy.models import Business
 from lists import xero_mapping
@@ -51,6 +51,11 @@ CONTACTS_FULL_FETCH_EVERY = timedelta(hours=24)
 # Rows per INSERT ... ON CONFLICT. Large enough that 10,000 contacts are a handful of
 # statements; SQLite's variable limit lowers it further on its own.
 UPSERT_BATCH_SIZE = 5000
+# A refresh that meets a busy (429) or unavailable Xero runs again, up to this many runs
+# in all, after 30 s then 60 s (or Retry-After), never longer than RETRY_DELAY_MAX_SECONDS.
+REFRESH_MAX_ATTEMPTS = 3
+RETRY_BACKOFF_SECONDS = 30
+RETRY_DELAY_MAX_SECONDS = 240
 # Xero ids per UPDATE when archiving what a full fetch no longer returns.
 ARCHIVE_BATCH_SIZE = 500
 # While paging contacts the banner's progress is written at most this often.
@@ -132,10 +137,10 @@ def refresh_start_for_connected_businesses(*, reason: str = "schedule") -> list[
     ]
 
 
-def _enqueue(refresh_id: int) -> None:
+def _enqueue(refresh_id: int, *, countdown: float = 0) -> None:
     from lists.tasks import refresh as refresh_task
 
-    refresh_task.delay(refresh_id)
+    refresh_task.apply_async((refresh_id,), countdown=countdown or None)
 
 
 def _normalise_groups(lists: list[str] | None) -> list[str]:
@@ -189,7 +194,12 @@ def refresh_run(*, refresh_id: int) -> ListRefresh:
     )
     claimed = (
         ListRefresh.objects.filter(claimable, pk=refresh_id)
-        .update(status=ListRefresh.Status.RUNNING, started_at=now, heartbeat_at=now)
+        .update(
+            status=ListRefresh.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=models.F("attempts") + 1,
+        )
     )
     refresh = ListRefresh.objects.select_related("business").get(pk=refresh_id)
     if not claimed:
@@ -209,6 +219,13 @@ def refresh_run(*, refresh_id: int) -> ListRefresh:
     try:
         fetched = _fetch(refresh=refresh, api=api)
         _write(refresh=refresh, fetched=fetched, xero_calls=api.calls)
+    except (XeroRateLimited, XeroUnavailable) as exc:
+        refresh.refresh_from_db(fields=["attempts"])
+        if refresh.attempts < REFRESH_MAX_ATTEMPTS:
+            _retry_later(refresh=refresh, error=exc, xero_calls=api.calls)
+        else:
+            logger.warning("Lists refresh %s gave up: %s (%s)", refresh.pk, exc.code, exc.detail or exc)
+            _mark_failed(refresh_id=refresh.pk, code=exc.code, message=exc.user_message, xero_calls=api.calls)
     except XeroError as exc:
         logger.warning("Lists refresh %s failed: %s (%s)", refresh.pk, exc.code, exc.detail or exc)
         _mark_failed(refresh_id=refresh.pk, code=exc.code, message=exc.user_message, xero_calls=api.calls)
@@ -303,6 +320,28 @@ def _fetch(*, refresh: ListRefresh, api) -> _Fetched:
                 break
             page += 1
     return fetched
+
+
+def _retry_later(*, refresh: ListRefresh, error: XeroError, xero_calls: int) -> None:
+    """Queue the refresh again after a pause: Xero was busy (429) or down (5xx, timeout).
+
+    Nothing was written, so the rerun starts from scratch. The pause honours Retry-After
+    but stays under REFRESH_STALE_AFTER, so the waiting refresh still counts as alive and
+    a new request joins it instead of starting another.
+    """
+    backoff = RETRY_BACKOFF_SECONDS * (2 ** (refresh.attempts - 1))
+    delay = min(max(backoff, getattr(error, "retry_after", 0) or 0), RETRY_DELAY_MAX_SECONDS)
+    logger.info("Lists refresh %s: %s, retrying in %ss", refresh.pk, error.code, delay)
+    requeued = ListRefresh.objects.filter(pk=refresh.pk, status=ListRefresh.Status.RUNNING).update(
+        status=ListRefresh.Status.QUEUED,
+        heartbeat_at=timezone.now(),
+        current_list="",
+        error_code=error.code[:50],
+        error_message=error.user_message,
+        xero_calls=xero_calls,
+    )
+    if requeued:
+        _enqueue(refresh.pk, countdown=delay)
 
 
 def _contacts_modified_since(*, business: Business, now: datetime) -> datetime | None:
@@ -420,8 +459,12 @@ def _write(*, refresh: ListRefresh, fetched: _Fetched, xero_calls: int) -> None:
         locked.current_list = ""
         locked.progress = progress
         locked.xero_calls = xero_calls
+        locked.error_code = locked.error_message = ""  # an earlier run's 429 or 500 no longer matters
         locked.save(
-            update_fields=["status", "finished_at", "heartbeat_at", "current_list", "progress", "xero_calls"]
+            update_fields=[
+                "status", "finished_at", "heartbeat_at", "current_list", "progress", "xero_calls",
+                "error_code", "error_message",
+            ]
         )
 
 

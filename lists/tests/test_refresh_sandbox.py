@@ -175,6 +175,7 @@ def test_refresh_interrupted_by_a_xero_500_keeps_the_previous_lists_and_shows_th
 
     assert failed.status == ListRefresh.Status.FAILED
     assert failed.error_code == "unavailable"
+    assert failed.attempts == services.REFRESH_MAX_ATTEMPTS  # retried, then gave up
     assert row_counts(business) == before
     assert Category.objects.get(business=business, code="400").status == ListStatus.ACTIVE
     assert Contact.objects.filter(business=business, name="Office Depot Ltd").exists()
@@ -186,6 +187,19 @@ def test_refresh_interrupted_by_a_xero_500_keeps_the_previous_lists_and_shows_th
     recovered = refresh_now(business)
     assert recovered.status == ListRefresh.Status.SUCCEEDED
     assert Category.objects.get(business=business, code="400").is_archived
+
+
+def test_a_passing_xero_500_is_retried_and_the_refresh_succeeds(xero_connected_business):
+    from xero_sandbox import faults
+
+    business, connection = xero_connected_business
+    faults.fail_next(1, status=503, path_prefix="/xero-sandbox/api/api.xro/2.0/Accounts")
+
+    refresh = refresh_now(business)
+
+    assert refresh.status == ListRefresh.Status.SUCCEEDED, refresh.error_message
+    assert refresh.attempts == 2
+    assert refresh.error_message == ""
 
 
 def test_rate_limit_with_retry_after_is_waited_out(xero_connected_business):
