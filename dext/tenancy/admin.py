@@ -4,6 +4,7 @@ Membership changes made here go through the same services as the Team page, so t
 "at least one administrator" rule holds for support staff too.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -11,7 +12,8 @@ from django.db.models import Count
 
 from dext.errors import ApplicationError
 from dext.tenancy import services
-from dext.tenancy.models import Business, Membership
+from dext.tenancy.models import Business, Membership, Role
+from dext.tenancy.selectors import business_administrator_count
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,8 +45,28 @@ class BusinessAdmin(admin.ModelAdmin):
         return obj._member_count
 
 
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "business", "role", "can_publish")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Say so on the form rather than after "saved"; the service checks again under a lock.
+        stored = self.instance
+        if (
+            stored.pk
+            and stored.role == Role.ADMINISTRATOR
+            and cleaned.get("role") != Role.ADMINISTRATOR
+            and business_administrator_count(business=stored.business) <= 1
+        ):
+            raise forms.ValidationError(services.LastAdministrator.user_message)
+        return cleaned
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ("user", "business", "role", "can_publish", "created")
     list_filter = ("role", "can_publish", "business__country")
     search_fields = ("user__email", "business__name")

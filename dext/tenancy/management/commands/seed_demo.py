@@ -43,6 +43,8 @@ def _call(module_name: str, function_name: str, **kwargs):
     if function is None:
         return f"skipped: {module_name}.{function_name} is not available"
     result = function(**kwargs)
+    if isinstance(result, list | tuple | set):
+        return f"done ({len(result)} records)"
     return "done" if result is None else f"done ({result})"
 
 
