@@ -12,7 +12,6 @@ from dext.tenancy.forms import InviteForm, MembershipForm, SignupForm
 from dext.tenancy.middleware import SESSION_KEY
 from dext.tenancy.models import Membership
 from dext.tenancy.permissions import business_admin_required, business_member_required, forbidden
-from dext.tenancy.regions import DEFAULT_CURRENCY_FOR_COUNTRY
 from dext.tenancy.selectors import business_members, memberships_for_user
 
 
@@ -63,11 +62,7 @@ def signup(request):
             request.session[SESSION_KEY] = membership.business_id
             messages.success(request, f"Welcome to dext. {membership.business.name} is ready.")
             return redirect("home")
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "default_currency_for_country": DEFAULT_CURRENCY_FOR_COUNTRY},
-    )
+    return render(request, "registration/signup.html", {"form": form})
 
 
 def _team_page(request, *, invite_form=None, status=200):
