@@ -11,14 +11,13 @@ UK = "Demo Company (UK)"
 NZ = "Demo Company (NZ)"
 
 
-def log_in(walk, email: str, *, screenshot: bool = True) -> None:
+def log_in(walk, email: str) -> None:
     page = walk.page
     walk.open("/accounts/login/")
     expect(page.get_by_role("heading", name="Log in to dext")).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    if screenshot:
-        walk.step("login", doc="login")
+    walk.step("login", doc="login")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     walk.step("logged in")
