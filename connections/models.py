@@ -32,6 +32,12 @@ class XeroConnection(BusinessOwned):
     xero_connection_id = models.CharField(max_length=64, blank=True, help_text="Xero's id for this app↔tenant link.")
     auth_event_id = models.CharField(max_length=64, blank=True)
     xero_user_email = models.CharField(max_length=255, blank=True)
+    # From GET /Organisation (lists refresh, health check): for deep links and for checking
+    # dates before publishing.
+    organisation_short_code = models.CharField(max_length=20, blank=True)
+    period_lock_date = models.DateField(null=True, blank=True)
+    end_of_year_lock_date = models.DateField(null=True, blank=True)
+    organisation_checked_at = models.DateTimeField(null=True, blank=True)
     scopes = models.TextField(blank=True)
     # Encrypted at rest; read and written only through the properties below.
     access_token_encrypted = models.TextField(blank=True, editable=False)

@@ -358,6 +358,8 @@ def connection_health_check(*, connection: XeroConnection) -> XeroConnection:
     try:
         api = XeroApi.for_connection(connection)
         tenants = api.get_tenants()
+        if connection.tenant_id in {t.tenant_id for t in tenants}:
+            connection_note_organisation(connection=connection, organisation=api.get_organisation())
     except XeroAuthError:
         connection.refresh_from_db()
         return connection
@@ -374,6 +376,18 @@ def connection_health_check(*, connection: XeroConnection) -> XeroConnection:
         XeroConnection.objects.filter(pk=connection.pk).update(last_health_check_at=timezone.now())
         connection.refresh_from_db()
     return connection
+
+
+def connection_note_organisation(*, connection: XeroConnection, organisation: dict) -> None:
+    """Keep what we use of Xero's Organisation record: short code and lock dates."""
+    from connections.xero.dates import parse_xero_date
+
+    XeroConnection.objects.filter(pk=connection.pk).update(
+        organisation_short_code=str(organisation.get("ShortCode") or "")[:20],
+        period_lock_date=parse_xero_date(organisation.get("PeriodLockDate")),
+        end_of_year_lock_date=parse_xero_date(organisation.get("EndOfYearLockDate")),
+        organisation_checked_at=timezone.now(),
+    )
 
 
 def connection_keep_alive(*, connection: XeroConnection) -> None:

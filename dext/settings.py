@@ -124,6 +124,9 @@ INSTALLED_APPS = [
 ]
 if XERO_SANDBOX:
     INSTALLED_APPS += ["xero_sandbox", "xero_sandbox.accounting"]
+    # The sandbox takes raw attachment bodies up to Xero's 10 MB limit (and answers 413
+    # above it, as Xero does), so it must be allowed to read them.
+    DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -246,6 +249,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "connections-health-check": {"task": "connections.health_check_all", "schedule": 24 * 3600.0},
     "connections-keep-alive": {"task": "connections.keep_alive_idle", "schedule": 24 * 3600.0},
+    # Re-queue publishes a dead worker or a lost message left behind.
+    "publishing-sweep": {"task": "publishing.sweep", "schedule": 60.0},
 }
 # Every connected business's Xero lists, every 6 hours (lists/tasks.py).
 CELERY_BEAT_SCHEDULE["lists-refresh-all"] = {"task": "lists.refresh_all", "schedule": 6 * 60 * 60}

@@ -12,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from dext.tenancy.permissions import business_admin_required, business_member_required
+from dext.tenancy.permissions import business_admin_required, business_member_required, forbidden
 from items import selectors, services
 from items.forms import (
     BulkActionForm,
@@ -126,6 +126,10 @@ def bulk(request):
         return redirect(back)
     action = form.cleaned_data["action"]
     items = form.cleaned_data["items"]
+    if action == "publish" and not request.membership.may_publish:
+        return forbidden(
+            request, reason="Publishing to Xero needs the administrator role or the “can publish” permission."
+        )
     if action in services.CONFIRM_ACTIONS and request.POST.get("confirmed") != "yes":
         return render(
             request,

@@ -1,0 +1,63 @@
+"""Publish buttons. Administrators publish; standard users only with "can publish"."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dext.errors import ApplicationError
+from dext.tenancy.access import access_object
+from dext.tenancy.permissions import business_member_required, forbidden
+from items.models import Item
+from publishing import services
+
+
+def publisher_required(view):
+    @business_member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.membership.may_publish:
+            return forbidden(
+                request, reason="Publishing to Xero needs the administrator role or the “can publish” permission."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@publisher_required
+@require_POST
+def item_publish(request, pk):
+    item = access_object(Item, business=request.business, pk=pk)
+    try:
+        result = services.publish_request(business=request.business, items=[item], acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.user_message)
+    else:
+        if result.queued:
+            messages.success(request, "Publishing to Xero. The item moves to the Archive when it's done.")
+        else:
+            messages.warning(request, f"This item can't be published: {result.skipped.get(item.pk, 'it is not ready')}.")
+    return redirect("items:detail", pk=item.pk)
+
+
+@publisher_required
+@require_POST
+def item_retry_attachment(request, pk):
+    item = access_object(Item, business=request.business, pk=pk)
+    try:
+        services.attachment_retry(item=item, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.user_message)
+    else:
+        messages.success(request, "Attaching the document in Xero again.")
+    return redirect("items:detail", pk=item.pk)
+
+
+@business_member_required
+@require_GET
+def item_panel(request, pk):
+    """The publish panel alone, for htmx polling while an item publishes."""
+    item = access_object(Item, business=request.business, pk=pk)
+    return render(request, "publishing/panel_fragment.html", {"item": item})

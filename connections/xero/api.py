@@ -333,6 +333,70 @@ class XeroApi:
     def get_currencies(self) -> list[dict]:
         return self._list("get_currencies", "Currencies")
 
+    # --- writes (Xero JSON in, Xero JSON out) -------------------------------------------------
+    _CREATE = {
+        "Invoices": "create_invoices",
+        "CreditNotes": "create_credit_notes",
+        "BankTransactions": "create_bank_transactions",
+    }
+    _ATTACH = {
+        "Invoices": "create_invoice_attachment_by_file_name",
+        "CreditNotes": "create_credit_note_attachment_by_file_name",
+        "BankTransactions": "create_bank_transaction_attachment_by_file_name",
+    }
+
+    def create_documents(self, endpoint: str, payloads: list[dict], *, idempotency_key: str) -> list[dict]:
+        """PUT a batch of documents with ``summarizeErrors=false``: Xero answers 200 with each
+        element's ``StatusAttributeString`` and ``ValidationErrors``, in the order sent."""
+        data = self.call(
+            self.accounting, self._CREATE[endpoint], self.tenant_id, {endpoint: payloads},
+            summarize_errors=False, idempotency_key=idempotency_key, write=True,
+        ).data
+        elements = data.get(endpoint) if isinstance(data, dict) else None
+        if not isinstance(elements, list) or len(elements) != len(payloads):
+            raise XeroUnavailable(f"Xero's answer to creating {endpoint} did not list every document.")
+        return elements
+
+    def create_payments(self, payments: list[dict], *, idempotency_key: str) -> list[dict]:
+        data = self.call(
+            self.accounting, "create_payments", self.tenant_id, {"Payments": payments},
+            summarize_errors=False, idempotency_key=idempotency_key, write=True,
+        ).data
+        elements = data.get("Payments") if isinstance(data, dict) else None
+        if not isinstance(elements, list) or len(elements) != len(payments):
+            raise XeroUnavailable("Xero's answer to creating payments did not list every payment.")
+        return elements
+
+    def attach_file(
+        self, endpoint: str, document_id: str, file_name: str, content: bytes, *, idempotency_key: str,
+        include_online: bool = False,
+    ) -> dict:
+        kwargs = {"idempotency_key": idempotency_key}
+        if endpoint != "BankTransactions":
+            kwargs["include_online"] = include_online
+        data = self.call(
+            self.accounting, self._ATTACH[endpoint], self.tenant_id, document_id, file_name, content,
+            write=True, **kwargs,
+        ).data
+        attachments = data.get("Attachments") if isinstance(data, dict) else None
+        if not isinstance(attachments, list) or not attachments:
+            raise XeroUnavailable("Xero's answer to the attachment upload had no attachment.")
+        return attachments[0]
+
+    def find_documents(
+        self, endpoint: str, *, contact_ids: list[str], numbers: list[str] | None = None, where: str | None = None
+    ) -> list[dict]:
+        """Documents that may be ours, for checking before creating again."""
+        if endpoint == "Invoices":
+            kwargs = {"contact_i_ds": contact_ids, "page": 1}
+            if numbers:
+                kwargs["invoice_numbers"] = numbers
+            if where:
+                kwargs["where"] = where
+            return self._list("get_invoices", "Invoices", **kwargs)
+        method = {"CreditNotes": "get_credit_notes", "BankTransactions": "get_bank_transactions"}[endpoint]
+        return self._list(method, endpoint, where=where or "", page=1)
+
     # --- /connections -----------------------------------------------------------------
     def get_tenants(self) -> list["Tenant"]:
         data = self.call(self.identity, "get_connections").data

@@ -111,7 +111,16 @@ def bulk_delete(*, business, items, acting_user, value=None) -> BulkResult:
 
 
 def bulk_publish(*, business, items, acting_user, value=None) -> BulkResult:
-    return BulkResult("Publishing is not available yet: items stay in the Inbox until it is.", level="info")
+    from publishing.services import PublishError, publish_request
+
+    try:
+        result = publish_request(business=business, items=list(items), acting_user=acting_user)
+    except PublishError as exc:
+        return BulkResult(exc.user_message, level="error")
+    message = f"Publishing {_count(len(result.queued))} to Xero."
+    if result.skipped:
+        message += f" {_count(len(result.skipped))} not ready (to review, or already publishing or published) left as they are."
+    return BulkResult(message, level="success" if result.queued else "warning")
 
 
 BulkAction = Callable[..., BulkResult]

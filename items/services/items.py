@@ -195,7 +195,20 @@ def evaluate(*, item: Item, lines: Sequence[ItemLine]) -> list[Problem]:
             item.status = ItemStatus.TO_REVIEW
         elif item.status == ItemStatus.TO_REVIEW:
             item.status = ItemStatus.READY
+            _auto_publish_when_committed(item)
     return problems
+
+
+def _auto_publish_when_committed(item: Item) -> None:
+    """A supplier/customer rule with auto-publish Always publishes the item once it is Ready."""
+    from items.models import AutoPublish, ContactRule
+
+    if item.contact_id and ContactRule.objects.filter(
+        business_id=item.business_id, contact_id=item.contact_id, auto_publish=AutoPublish.ALWAYS
+    ).exists():
+        from publishing.tasks import auto_publish
+
+        transaction.on_commit(lambda: auto_publish.delay(item.pk))
 
 
 def _note_duplicate(*, item: Item, previous_duplicate_id: int | None, user) -> None:

@@ -141,13 +141,21 @@ def test_bulk_delete_asks_for_confirmation_then_deletes_items_and_files(
     assert stored_files(media_root) == []
 
 
-def test_bulk_publish_says_it_is_not_available_yet(admin_client, business, lists):
+def test_bulk_publish_without_a_xero_connection_says_to_connect(admin_client, business, lists):
     bulk_items(business, lists, 1)
     response = admin_client.post(
         reverse("items:bulk"), {"action": "publish", "items": list(Item.objects.values_list("id", flat=True))}, follow=True
     )
-    assert "Publishing is not available yet" in response.content.decode()
+    assert "Connect Xero first" in response.content.decode()
     assert Item.objects.get().status == ItemStatus.TO_REVIEW  # unchanged
+
+
+def test_bulk_publish_needs_publish_permission(standard_client, business, lists):
+    bulk_items(business, lists, 1)
+    response = standard_client.post(
+        reverse("items:bulk"), {"action": "publish", "items": list(Item.objects.values_list("id", flat=True))}
+    )
+    assert response.status_code == 403
 
 
 def test_bulk_action_ignores_another_business_items(admin_client, other_business, business, lists):

@@ -1,0 +1,54 @@
+"""Where a published document lives in Xero, and where a problem is fixed in dext."""
+
+from django.conf import settings
+from django.urls import reverse
+
+# Xero's deep links (https://developer.xero.com/documentation/guides/how-to-guides/deep-link-xero/).
+_XERO_PATHS = {
+    "ACCPAY": "/AccountsPayable/View.aspx?InvoiceID={id}",
+    "ACCREC": "/AccountsReceivable/View.aspx?InvoiceID={id}",
+    "ACCPAYCREDIT": "/AccountsPayable/ViewCreditNote.aspx?creditNoteID={id}",
+    "ACCRECCREDIT": "/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={id}",
+    "SPEND": "/Bank/ViewTransaction.aspx?bankTransactionID={id}",
+    "RECEIVE": "/Bank/ViewTransaction.aspx?bankTransactionID={id}",
+}
+
+
+def xero_document_url(publication) -> str:
+    if not publication.xero_id:
+        return ""
+    if settings.XERO_SANDBOX and settings.XERO_API_URL.endswith("/xero-sandbox/api"):
+        base = settings.XERO_API_URL.removesuffix("/api")
+        return f"{base}/orgs/{_tenant_id(publication)}/#document-{publication.xero_id}"
+    connection_short = _short_code(publication)
+    path = _XERO_PATHS.get(publication.xero_type, "").format(id=publication.xero_id)
+    query = f"&shortcode={connection_short}" if connection_short else ""
+    return f"https://go.xero.com/organisationlogin/default.aspx?redirecturl={path}{query}" if path else ""
+
+
+def _tenant_id(publication) -> str:
+    from connections.models import XeroConnection
+
+    return XeroConnection.objects.filter(business_id=publication.business_id).values_list(
+        "tenant_id", flat=True
+    ).first() or ""
+
+
+def _short_code(publication) -> str:
+    from connections.models import XeroConnection
+
+    return XeroConnection.objects.filter(business_id=publication.business_id).values_list(
+        "organisation_short_code", flat=True
+    ).first() or ""
+
+
+def fix_url(fix: str, *, item_id: int) -> str:
+    from publishing import catalogue
+
+    if fix == catalogue.FIX_CONNECTIONS:
+        return reverse("connections:index")
+    if fix == catalogue.FIX_PAYMENT_METHODS:
+        return reverse("lists:payment_methods")
+    if fix == catalogue.FIX_CATEGORIES:
+        return reverse("lists:categories")
+    return reverse("items:detail", args=[item_id])
