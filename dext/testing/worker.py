@@ -139,6 +139,15 @@ class CeleryWorker:
         self.stop()
         return self.start()
 
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
+        """The worker's log once it contains ``text`` (Celery logs a result after storing it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.log_text()
+            if text in log or time.monotonic() > deadline:
+                return log
+            time.sleep(0.1)
+
     def log_text(self, offset: int = 0) -> str:
         if not self.log_path.exists():
             return ""

@@ -14,8 +14,8 @@ def test_health_check_runs_on_a_real_worker_against_redis(celery_worker):
     outcome = result.get(timeout=30)
 
     assert outcome == {"status": "ok", "database": connection.settings_dict["NAME"], "vendor": "postgresql"}
-    assert "dext.health_check" in celery_worker.log_text()
-    assert "succeeded" in celery_worker.log_text()
+    log = celery_worker.wait_for_log(f"Task dext.health_check[{result.id}] succeeded")
+    assert f"Task dext.health_check[{result.id}] succeeded" in log
 
 
 def test_worker_comes_back_after_being_killed(celery_worker):
