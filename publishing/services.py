@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from connections.models import XeroConnection
@@ -49,6 +50,7 @@ IDEMPOTENCY_SAFE_WINDOW = timedelta(minutes=5)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 MAX_ATTACHMENT_ATTEMPTS = 5
+MAX_COUNTDOWN = 3000.0
 PUBLISHABLE = (ItemStatus.READY, ItemStatus.FAILED)
 
 
@@ -59,10 +61,12 @@ class PublishError(ApplicationError):
 class RetryLater(Exception):
     """A step could not finish now (rate limit, Xero unavailable); try again after ``countdown``."""
 
-    def __init__(self, countdown: float, reason: str):
+    def __init__(self, countdown: float, reason: str, *, counts: bool = True):
         super().__init__(reason)
-        self.countdown = countdown
+        # Celery's countdown must stay below the broker's visibility timeout.
+        self.countdown = min(countdown, MAX_COUNTDOWN)
         self.reason = reason
+        self.counts = counts
 
 
 @dataclass(frozen=True)
@@ -248,10 +252,16 @@ def _claim(publication_id: int) -> Publication | None:
 
 
 def _hold_for_retry(publication: Publication, exc: RetryLater) -> None:
-    # Nobody else picks it up before the retry is due (the sweeper waits for the lease).
-    Publication.objects.filter(pk=publication.pk, state=PublicationState.PUBLISHING).update(
-        lease_expires_at=timezone.now() + timedelta(seconds=exc.countdown) + LEASE
-    )
+    """Back to Queued for the task's retry; the sweeper waits for the lease, so it only
+    steps in if the retry message is lost."""
+    now = timezone.now()
+    changes = {"state": PublicationState.QUEUED, "lease_expires_at": now + timedelta(seconds=exc.countdown) + LEASE}
+    if not exc.counts:
+        # Waiting for Xero's rate limit is not a failed attempt.
+        changes["attempts"] = F("attempts") - 1
+    with transaction.atomic():
+        if Publication.objects.filter(pk=publication.pk, state=PublicationState.PUBLISHING).update(**changes):
+            Item.objects.filter(pk=publication.item_id).update(status=ItemStatus.QUEUED, updated=now)
 
 
 def _api_for(publication: Publication) -> XeroApi:
@@ -537,7 +547,7 @@ def _fail(publication: Publication, problems: list[catalogue.PublishProblem]) ->
 
 def _retry_for(exc: XeroError, publication: Publication) -> RetryLater:
     if isinstance(exc, XeroRateLimited):
-        return RetryLater(exc.retry_after + random.uniform(0, 2), "rate limited")  # noqa: S311 - jitter
+        return RetryLater(exc.retry_after + random.uniform(0, 2), "rate limited", counts=False)  # noqa: S311
     attempt = max(1, publication.attempts)
     backoff = min(600.0, 5.0 * 2 ** (attempt - 1))
     return RetryLater(random.uniform(backoff / 2, backoff), exc.code)  # noqa: S311 - jitter
@@ -616,28 +626,11 @@ def publications_sweep(*, stale_after: timedelta = timedelta(minutes=2)) -> list
     from publishing import tasks
 
     now = timezone.now()
-    stuck = list(
-        Publication.objects.filter(state__in=[PublicationState.QUEUED, PublicationState.PUBLISHING])
-        .filter(
-            models_q_lease_expired(now) | models_q_queued_long_ago(now - stale_after)
-        )
-        .values_list("pk", flat=True)[:500]
-    )
+    lease_expired = Q(state__in=[PublicationState.QUEUED, PublicationState.PUBLISHING], lease_expires_at__lt=now)
+    never_started = Q(state=PublicationState.QUEUED, lease_expires_at__isnull=True, queued_at__lt=now - stale_after)
+    stuck = list(Publication.objects.filter(lease_expired | never_started).values_list("pk", flat=True)[:500])
     for publication_id in stuck:
-        Publication.objects.filter(pk=publication_id).update(lease_expires_at=now + LEASE)
-        tasks.publish_item.delay(publication_id)
+        # Queued again with a fresh lease, so the next sweep leaves it to this task.
+        Publication.objects.filter(pk=publication_id).update(state=PublicationState.QUEUED, lease_expires_at=now + LEASE)
+        transaction.on_commit(lambda publication_id=publication_id: tasks.publish_item.delay(publication_id))
     return stuck
-
-
-def models_q_lease_expired(now):
-    from django.db.models import Q
-
-    return Q(state=PublicationState.PUBLISHING, lease_expires_at__lt=now) | Q(
-        state=PublicationState.QUEUED, lease_expires_at__lt=now
-    )
-
-
-def models_q_queued_long_ago(before):
-    from django.db.models import Q
-
-    return Q(state=PublicationState.QUEUED, lease_expires_at__isnull=True, queued_at__lt=before)

@@ -216,6 +216,9 @@ class XeroApi:
                 raw = getattr(api, method)(
                     *args, _preload_content=False, _request_timeout=settings.XERO_HTTP_TIMEOUT, **kwargs
                 )
+                # The body is read here, inside the try: a connection dropped mid-answer
+                # surfaces now, as a urllib3 error.
+                body = raw.data
             except ApiException as exc:
                 self._raise_for(exc)
             except urllib3.exceptions.HTTPError as exc:
@@ -227,7 +230,6 @@ class XeroApi:
         headers = _header_dict(getattr(raw, "headers", {}))
         self.limiter.observe(headers)
         content_type = headers.get("content-type", "")
-        body = raw.data
         data = _parse_json(body) if "json" in content_type or body[:1] in (b"{", b"[") else {"_raw": body}
         response = XeroResponse(status=raw.status, data=data, headers=headers)
         self.last_response = response
