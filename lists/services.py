@@ -219,6 +219,11 @@ def refresh_run(*, refresh_id: int) -> ListRefresh:
     try:
         fetched = _fetch(refresh=refresh, api=api)
         _write(refresh=refresh, fetched=fetched, xero_calls=api.calls)
+        if fetched.organisation:
+            from connections.services import connection_note_organisation
+
+            # Lock dates and short code, for checks before publishing and links into Xero.
+            connection_note_organisation(connection=connection, organisation=fetched.organisation)
     except (XeroRateLimited, XeroUnavailable) as exc:
         refresh.refresh_from_db(fields=["attempts"])
         if refresh.attempts < REFRESH_MAX_ATTEMPTS:

@@ -266,3 +266,31 @@ def test_decimal_totals_match_to_the_cent(client, make_item):
     assert item.status == ItemStatus.PUBLISHED
     document = Document.objects.get(number="CENT-1")
     assert document.total == Decimal("0.04") and document.total_tax == Decimal("0.01")
+
+
+def test_lock_date_known_from_the_last_refresh_is_caught_before_sending(client, make_item, connected):
+    from lists.services import refresh_start
+    from xero_sandbox import faults
+
+    business, connection = connected
+    faults.set_lock_dates(organisation=sandbox_org(connection), period_lock_date=date(2026, 12, 31))
+    refresh_start(business=business, reason="manual")
+    connection.refresh_from_db()
+    assert connection.period_lock_date == date(2026, 12, 31)
+    item = make_item()
+    faults.clear_log()
+    item = publish(client, item)
+    assert item.status == ItemStatus.FAILED
+    assert "before the period lock date set in Xero (31 December 2026)" in page_of(client, item)
+    assert faults.calls(method="PUT").count() == 0
+
+
+def test_draft_bill_inside_a_locked_period_is_still_published(client, make_item, connected):
+    from lists.services import refresh_start
+    from xero_sandbox import faults
+
+    business, connection = connected
+    faults.set_lock_dates(organisation=sandbox_org(connection), period_lock_date=date(2026, 12, 31))
+    refresh_start(business=business, reason="manual")
+    item = publish(client, make_item(destination="purchases_draft"))
+    assert item.status == ItemStatus.PUBLISHED
