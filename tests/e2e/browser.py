@@ -119,6 +119,13 @@ class Walk:
             return None
         return path
 
+    def switch_to(self, page) -> None:
+        """Follow the walk into another tab (a link that opens a new window)."""
+        self.page = page
+        page.on("framenavigated", self._navigated)
+        if page.url.startswith("http"):
+            self.visited.append(urlparse(page.url).path)
+
     # --- small conveniences for the walks ---------------------------------------------
     def open(self, path: str):
         """Type a URL into the address bar (only to start a walk, or to show a 403)."""

@@ -9,10 +9,13 @@ and Redis are here (always under ``CI=true``); locally without them, eagerly.
 
 import os
 import shutil
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from dext.testing.services import in_ci, require_service, service_available
+from items.demo import document_pdf
 from tests.e2e.browser import SCREENS_DIR, Walk
 
 CHROMIUM_ARGS = [
@@ -64,7 +67,30 @@ def browser():
 
 
 @pytest.fixture
-def tasks(request, xero_sandbox):
+def media_root(settings, tmp_path, monkeypatch):
+    """Uploaded documents go to this test's own folder; the environment variable is how
+    a worker process started after this fixture gets the same folder."""
+    folder = str(tmp_path / "media")
+    settings.MEDIA_ROOT = folder
+    monkeypatch.setenv("MEDIA_ROOT", folder)
+    return folder
+
+
+@pytest.fixture
+def bill_pdf(tmp_path):
+    """A supplier's invoice as a person would receive it: a PDF file on their computer."""
+    path = tmp_path / "bakery-supplies-inv-2291.pdf"
+    path.write_bytes(
+        document_pdf(
+            title="Invoice", contact="Bakery Supplies Co", reference="INV-2291", when=date(2026, 5, 4),
+            lines=[("Flour, 25 kg sacks", Decimal("100.00"))], tax=Decimal("20.00"),
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def tasks(request, xero_sandbox, media_root):
     """Where the product's Celery tasks run: a real worker on Redis (CI, or locally with
     PostgreSQL and Redis) or eagerly inside the live server (locally without them).
     Requested after ``xero_sandbox`` so the worker gets the sandbox's URLs."""

@@ -9,6 +9,7 @@ from xero_sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD
 
 UK = "Demo Company (UK)"
 NZ = "Demo Company (NZ)"
+SUPPLIER = "Bakery Supplies Co"
 
 
 def log_in(walk, email: str) -> None:
@@ -113,3 +114,16 @@ def open_list(walk, name: str) -> None:
         wait_for_refresh_done(walk)
         banner.get_by_role("link", name="Reload this page").click()
         expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+
+
+def upload_and_open(walk, pdf_path) -> None:
+    """Inbox → upload the PDF → open it on Item details."""
+    page = walk.page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+    page.get_by_label("Files").set_input_files(str(pdf_path))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("link", name=re.compile(re.escape(pdf_path.name)))).to_be_visible()
+    walk.step("inbox with the upload", doc="inbox")
+    page.get_by_role("link", name=re.compile(re.escape(pdf_path.name))).click()
+    expect(page.get_by_role("heading", name="Details")).to_be_visible()

@@ -16,6 +16,7 @@ from tests.e2e.steps import (
     open_connections,
     open_list,
     open_manage_menu,
+    upload_and_open,
     xero_login_and_consent,
 )
 from xero_sandbox import faults
@@ -107,7 +108,7 @@ def test_reconnect_after_xero_revokes_access(walk, xero_connected_business):
     walk.step("categories intact")
 
 
-def test_disconnect_keeps_lists_and_turns_publishing_off(walk, xero_connected_business):
+def test_disconnect_keeps_lists_and_turns_publishing_off(walk, xero_connected_business, bill_pdf):
     page = walk.page
     log_in(walk, "admin@example.com")
     open_connections(walk)
@@ -127,3 +128,10 @@ def test_disconnect_keeps_lists_and_turns_publishing_off(walk, xero_connected_bu
     open_list(walk, "Categories")
     expect(page.get_by_role("cell", name="General Expenses", exact=True)).to_be_visible()
     walk.step("categories kept")
+
+    upload_and_open(walk, bill_pdf)
+    panel = page.locator("#publish")
+    expect(panel.get_by_text("Publishing is off: this business isn't connected to Xero.")).to_be_visible()
+    expect(panel.get_by_role("button", name="Publish")).to_be_disabled()
+    expect(panel.get_by_role("link", name="Connect Xero")).to_be_visible()
+    walk.step("publish is off")
