@@ -402,5 +402,18 @@ def connection_keep_alive(*, connection: XeroConnection) -> None:
             logger.info("Keep-alive of connection %s failed: %s", connection.pk, exc.code)
 
 
+def tokens_reencrypt() -> int:
+    """Move every stored secret onto the newest encryption key (key rotation)."""
+    count = 0
+    for pk in XeroConnection.objects.values_list("pk", flat=True):
+        with transaction.atomic():
+            connection = XeroConnection.objects.select_for_update().get(pk=pk)
+            connection.access_token_encrypted = crypto.reencrypt(connection.access_token_encrypted)
+            connection.refresh_token_encrypted = crypto.reencrypt(connection.refresh_token_encrypted)
+            connection.save(update_fields=["access_token_encrypted", "refresh_token_encrypted"])
+            count += 1
+    return count
+
+
 def _is_admin(*, user, business: Business) -> bool:
     return Membership.objects.filter(user=user, business=business, role=Role.ADMINISTRATOR).exists()
