@@ -31,7 +31,7 @@ def _set_field(*, business, items: QuerySet, acting_user, field: str, value) -> 
     """Set one field by hand on every editable chosen item, in a fixed number of queries."""
     with transaction.atomic():
         chosen = list(
-            items.select_for_update()
+            items.select_for_update(of=("self",))
             .filter(status__in=EDITABLE_STATUSES)
             .select_related(
                 "business",
