@@ -223,7 +223,15 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dext <no-reply@dext.loca
 # Default: kombu's filesystem transport under var/, so a first run needs no server.
 # Production and CI: redis://.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands a task whose worker died (never acknowledged) to another worker after the
+# visibility timeout; kombu looks for such tasks every interval x throttle seconds. Tests
+# that kill workers shorten the timeout, and the look-ups with it.
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 10 if _VISIBILITY_TIMEOUT >= 1000 else 1,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
@@ -243,6 +251,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Where tasks are sent, including those a task sends itself (a test's worker consumes
+# its own queue name).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks. Each app's tasks module defines the task; the schedule lives here.

@@ -165,9 +165,9 @@ def item_auto_publish(*, item_id: int) -> bool:
 
 
 # --- Running a publish (Celery tasks call these) ------------------------------------------
-def publication_run(*, publication_id: int, task_id: str = "") -> str:
+def publication_run(*, publication_id: int, task_id: str = "", redelivered: bool = False) -> str:
     """Take one publication as far as it goes: create, pay, attach. Returns the state."""
-    publication = _claim(publication_id)
+    publication = _claim(publication_id, redelivered=redelivered)
     if publication is None:
         return "skipped"
     try:
@@ -188,12 +188,13 @@ def publication_run(*, publication_id: int, task_id: str = "") -> str:
     return publication.state
 
 
-def publications_run_batch(*, publication_ids: list[int], task_id: str = "") -> dict[int, str]:
+def publications_run_batch(*, publication_ids: list[int], task_id: str = "",
+                           redelivered: bool = False) -> dict[int, str]:
     """Create up to 50 documents in one call per endpoint; then each item goes on alone
     (payment, attachment) in its own task."""
     from publishing import tasks
 
-    claimed = [p for p in (_claim(pk) for pk in publication_ids) if p is not None]
+    claimed = [p for p in (_claim(pk, redelivered=redelivered) for pk in publication_ids) if p is not None]
     if not claimed:
         return {}
     try:
@@ -225,8 +226,13 @@ def publications_run_batch(*, publication_ids: list[int], task_id: str = "") -> 
     return states
 
 
-def _claim(publication_id: int) -> Publication | None:
-    """Lock the publication for this worker, or None if it is done or another holds it."""
+def _claim(publication_id: int, *, redelivered: bool = False) -> Publication | None:
+    """Lock the publication for this worker, or None if it is done or another holds it.
+
+    A message the broker delivers again (``redelivered``) was never acknowledged: the
+    worker that ran it died, so its lease is taken over at once instead of waiting for
+    it to expire (the Idempotency-Keys and the look-up make running again safe).
+    """
     now = timezone.now()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
@@ -234,6 +240,7 @@ def _claim(publication_id: int) -> Publication | None:
             return None
         if (
             publication.state == PublicationState.PUBLISHING
+            and not redelivered
             and publication.lease_expires_at
             and publication.lease_expires_at > now
         ):

@@ -25,15 +25,24 @@ def _run(task, work):
             # still holds every call back until Xero's Retry-After has passed.
 
 
+def _redelivered(task) -> bool:
+    """True when the broker delivers this message again because its worker died."""
+    return bool((task.request.delivery_info or {}).get("redelivered"))
+
+
 @shared_task(bind=True, name="publishing.publish_item", **TASK_OPTIONS)
 def publish_item(self, publication_id: int) -> str:
-    return _run(self, lambda: services.publication_run(publication_id=publication_id, task_id=self.request.id or ""))
+    return _run(self, lambda: services.publication_run(
+        publication_id=publication_id, task_id=self.request.id or "", redelivered=_redelivered(self)
+    ))
 
 
 @shared_task(bind=True, name="publishing.publish_batch", **TASK_OPTIONS)
 def publish_batch(self, publication_ids: list[int]) -> dict:
     return _run(
-        self, lambda: services.publications_run_batch(publication_ids=publication_ids, task_id=self.request.id or "")
+        self, lambda: services.publications_run_batch(
+            publication_ids=publication_ids, task_id=self.request.id or "", redelivered=_redelivered(self)
+        )
     )
 
 

@@ -68,6 +68,8 @@ class CeleryWorker:
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_RESULT_BACKEND": self.result_backend,
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            # Tasks the worker sends itself (follow-up tasks) go to its own queue too.
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "PYTHONUNBUFFERED": "1",
         }
         env.update(self.extra_env)
