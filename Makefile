@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install
+.PHONY: run test lint install screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -24,3 +24,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# The README's screenshots (docs/screenshots/*.png), taken by the browser walks.
+screenshots: install
+	E2E_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest tests/e2e -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -83,6 +83,10 @@ class Walk:
         docs = docs_screenshot_dir()
         if doc and docs:
             docs.mkdir(parents=True, exist_ok=True)
+            # The README shows the top of the page, without a focus ring, once embedded
+            # PDF previews (rendered asynchronously by Chromium) have had time to draw.
+            self.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+            self.page.wait_for_timeout(1500)
             self.page.screenshot(path=str(docs / f"{doc}.png"))
         self.check_accessibility(name)
 

@@ -58,7 +58,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
     # by the test itself (fixtures, sandbox control functions) are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous waits: the machine is small and shared (2 cores), and a step that is
+    # merely slow must not fail a walk. A broken step still fails, just later.
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS)
@@ -101,8 +105,14 @@ def tasks(request, xero_sandbox, media_root):
 
 @pytest.fixture
 def walk(request, browser, xero_sandbox, tasks):
-    context = browser.new_context(base_url=xero_sandbox.url, viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(15_000)
+    # A person at a UK business (dates as dd/mm/yyyy in date fields).
+    context = browser.new_context(
+        base_url=xero_sandbox.url,
+        viewport={"width": 1280, "height": 860},
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
+    context.set_default_timeout(30_000)
     page = context.new_page()
     the_walk = Walk(page=page, name=request.node.name, base_url=xero_sandbox.url)
     yield the_walk

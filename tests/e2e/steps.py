@@ -116,7 +116,7 @@ def open_list(walk, name: str) -> None:
         expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
 
 
-def upload_and_open(walk, pdf_path) -> None:
+def upload_and_open(walk, pdf_path, *, doc: str | None = None) -> None:
     """Inbox → upload the PDF → open it on Item details."""
     page = walk.page
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
@@ -124,6 +124,6 @@ def upload_and_open(walk, pdf_path) -> None:
     page.get_by_label("Files").set_input_files(str(pdf_path))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("link", name=re.compile(re.escape(pdf_path.name)))).to_be_visible()
-    walk.step("inbox with the upload", doc="inbox")
+    walk.step("inbox with the upload", doc=doc)
     page.get_by_role("link", name=re.compile(re.escape(pdf_path.name))).click()
     expect(page.get_by_role("heading", name="Details")).to_be_visible()

@@ -50,7 +50,7 @@ def test_refresh_integration_data_shows_the_renamed_supplier(walk, tasks, xero_c
     if tasks is not None:  # a real worker: the refresh runs while the page is shown
         page.evaluate("() => { window.e2eSamePage = true; }")
         expect(banner).to_contain_text("Refresh in progress")
-        walk.step("refresh in progress", doc="refresh-in-progress")
+        walk.step("refresh in progress")
     expect(banner).to_contain_text("Lists refreshed", timeout=60_000)
     if tasks is not None:
         assert page.evaluate("() => window.e2eSamePage === true"), "the page reloaded instead of updating the banner"

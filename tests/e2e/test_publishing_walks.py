@@ -28,7 +28,7 @@ def fill_in_bill(walk, *, category: str) -> None:
     item.get_by_label("Tax amount").fill("20.00")
     item.get_by_label("Category", exact=True).select_option(label=category)
     choose_option(item.get_by_label("Tax rate", exact=True), VAT_20)
-    walk.step("item details filled in", doc="item-details")
+    walk.step("item details filled in")
     page.get_by_role("button", name="Save", exact=True).click()
 
 
@@ -57,11 +57,11 @@ def publish(walk):
 def test_administrator_publishes_a_bill_and_xero_has_it(walk, xero_connected_business, bill_pdf):
     page = walk.page
     log_in(walk, "admin@example.com")
-    upload_and_open(walk, bill_pdf)
+    upload_and_open(walk, bill_pdf, doc="inbox")
     fill_in_bill(walk, category=GENERAL_EXPENSES)
     panel = page.locator("#publish")
     expect(panel.get_by_role("button", name="Publish")).to_be_enabled()
-    walk.step("ready to publish")
+    walk.step("ready to publish", doc="item-details")
 
     panel = publish(walk)
     expect(panel.get_by_text(re.compile(r"Published to Xero as invoice INV-2291"))).to_be_visible()
@@ -106,6 +106,9 @@ def test_publishing_error_is_explained_on_the_item_and_fixed_there(walk, xero_co
     expect(error).to_contain_text("Choose an active category on the item")
     walk.step("publishing error", doc="publishing-error")
 
+    # The message's own link takes the person to the fix: the item, ready to edit.
+    error.get_by_role("link", name="Edit the item").click()
+    expect(page.get_by_role("heading", name="Details")).to_be_visible()
     item = item_fields(page)
     item.get_by_label("Category", exact=True).select_option(label=CLEANING)
     # The Date field comes back empty after a save (see the xfail test below), so the
