@@ -52,18 +52,22 @@ def _chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db, monkeypatch):
+    """Chromium for one test. Playwright's sync API keeps an asyncio loop running in
+    this thread while it is started, so it lives only as long as one walk: the tests
+    after it must not find a running loop (Django's ORM and ``asyncio.run`` refuse one).
+    It closes before the test database is torn down (``transactional_db`` first), so no
+    live-server thread still serving the browser outlives the test's database."""
     require_service("chromium")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made
-    # by the test itself (fixtures, sandbox control functions) are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The walk's own ORM calls (fixtures, Xero-side control functions) are synchronous
+    # code that merely runs beside Playwright's loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
 
     # Generous waits: the machine is small and shared (2 cores), and a step that is
     # merely slow must not fail a walk. A broken step still fails, just later.
     expect.set_options(timeout=20_000)
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield chromium
@@ -105,7 +109,7 @@ def tasks(request, xero_sandbox, media_root):
 
 @pytest.fixture
 def walk(request, browser, xero_sandbox, tasks):
-    # A person at a UK business (dates as dd/mm/yyyy in date fields).
+    # A person at a UK business: British English, London time.
     context = browser.new_context(
         base_url=xero_sandbox.url,
         viewport={"width": 1280, "height": 860},
@@ -119,6 +123,10 @@ def walk(request, browser, xero_sandbox, tasks):
     call = getattr(request.node, "rep_call", None)
     if call is not None and call.failed:
         the_walk.save_failure_screenshot()
+    # Leave the app before closing, so no htmx poll is still in flight at the live
+    # server when the test's database goes away.
+    for open_page in context.pages:
+        open_page.goto("about:blank")
     context.close()
     if call is not None and call.passed:
         # "Every page of the walk passes axe-core": a page that no step checked is a gap.
