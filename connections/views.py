@@ -21,25 +21,25 @@ XERO_PERMISSIONS = [
 ]
 
 
-def _latest_refresh(business):
-    try:
-        from lists.selectors import refresh_latest
-    except ImportError:
-        return None
-    return refresh_latest(business=business)
+def _refreshes(business):
+    from lists.selectors import refresh_for_banner, refresh_last_succeeded
+
+    return refresh_for_banner(business=business), refresh_last_succeeded(business=business)
 
 
 @business_admin_required
 @require_GET
 def connections_index(request):
     connection = selectors.connection_for_business(business=request.business)
+    banner_refresh, last_refresh = _refreshes(request.business)
     return render(
         request,
         "connections/index.html",
         {
             "connection": connection,
             "events": selectors.events_recent(business=request.business),
-            "refresh": _latest_refresh(request.business),
+            "refresh": banner_refresh,
+            "last_refresh": last_refresh,
         },
     )
 

@@ -73,8 +73,8 @@ class ItemForm(ListChoicesMixin, forms.ModelForm):
         model = Item
         fields = EDITABLE_FIELDS
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -149,8 +149,8 @@ class ItemFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
     status = forms.ChoiceField(label="State", required=False)
     contact = forms.ModelChoiceField(label="Supplier or customer", queryset=Contact.objects.none(), required=False)
-    date_from = forms.DateField(label="Date from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Date to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="Date from", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="Date to", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     document_type = forms.ChoiceField(label="Document", required=False, choices=[("", "Any")] + DocumentType.choices)
     item_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any")] + ItemType.choices)
     sort = forms.ChoiceField(

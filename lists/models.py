@@ -177,7 +177,8 @@ class TaxRate(SyncedRecord):
         constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="taxrate_unique_xero_id")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.effective_rate.normalize()}%)"
+        rate = format(self.effective_rate, "f").rstrip("0").rstrip(".")
+        return f"{self.name} ({rate}%)"
 
     @property
     def tax_type(self) -> str:

@@ -133,6 +133,16 @@ def refresh_latest(*, business: Business) -> ListRefresh | None:
     return ListRefresh.objects.for_business(business).order_by("-created_at", "-pk").first()
 
 
+def refresh_last_succeeded(*, business: Business) -> ListRefresh | None:
+    """The latest refresh that finished well ("last refreshed", even while another runs)."""
+    return (
+        ListRefresh.objects.for_business(business)
+        .filter(status=ListRefresh.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
 def refresh_for_business(*, business: Business, pk) -> ListRefresh:
     """One refresh of ``business``; 404 for another business's."""
     from dext.tenancy.access import access_object

@@ -60,4 +60,8 @@ def item_retry_attachment(request, pk):
 def item_panel(request, pk):
     """The publish panel alone, for htmx polling while an item publishes."""
     item = access_object(Item, business=request.business, pk=pk)
-    return render(request, "publishing/panel_fragment.html", {"item": item})
+    response = render(request, "publishing/panel_fragment.html", {"item": item})
+    if request.headers.get("HX-Request") and item.status not in ("queued", "publishing"):
+        # Done: reload the whole page so the form, badge and history show the outcome too.
+        response["HX-Refresh"] = "true"
+    return response

@@ -4,7 +4,7 @@ Xero's refresh tokens are single-use: each refresh returns a new one that must r
 the stored one, so two workers refreshing from the same copy leave one of them with
 ``invalid_grant`` (https://developer.xero.com/faq/oauth2). We lock the connection row,
 re-read it, refresh only if it is still stale and commit the new pair before anyone uses
-it. We refresh well before xero-python's own 60-second buffer, and never hand it a
+it (``lock_objects.connection_refresh_lock``). We refresh well before xero-python's own 60-second buffer, and never hand it a
 refresh token, so the SDK never refreshes by itself.
 """
 
@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
+from connections.lock_objects import connection_refresh_lock
 from connections.models import ConnectionStatus, EventKind, XeroConnection
 from connections.xero import oauth
 from connections.xero.errors import XeroAuthError
@@ -61,8 +61,7 @@ def refresh_access_token(*, connection_id: int, force: bool = False, _retried: b
     from connections import services  # services import this module
 
     spent_refresh_token = ""
-    with transaction.atomic():
-        connection = XeroConnection.objects.select_for_update().get(pk=connection_id)
+    with connection_refresh_lock(connection_id) as connection:
         _ensure_connected(connection)
         if not force and _usable(connection):
             # Another worker refreshed while we waited for the lock.

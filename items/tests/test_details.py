@@ -162,3 +162,15 @@ def test_archiving_the_original_clears_the_duplicate_flag(admin_client, make_ite
     first.refresh_from_db()
     assert first.status == ItemStatus.ARCHIVED
     assert date(2025, 1, 2) == second.date
+
+
+def test_date_fields_render_in_the_format_a_date_input_shows(admin_client, make_item):
+    from datetime import date
+
+    from django.urls import reverse
+
+    item = make_item()
+    item.date = date(2026, 5, 4)
+    item.save()
+    page = admin_client.get(reverse("items:detail", args=[item.pk])).content.decode()
+    assert 'type="date"' in page and 'value="2026-05-04"' in page

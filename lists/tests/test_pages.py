@@ -235,3 +235,14 @@ def test_support_staff_can_read_refreshes_in_the_admin(client, business):
 
     assert response.status_code == 200
     assert "unavailable" in response.content.decode()
+
+
+def test_tax_rate_reads_as_a_plain_percentage(business):
+    from decimal import Decimal
+
+    from lists.models import TaxRate
+
+    rate = TaxRate(business=business, xero_id="INPUT2", name="20% (VAT on Expenses)", effective_rate=Decimal("20.0000"))
+    assert str(rate) == "20% (VAT on Expenses) (20%)"
+    rate.effective_rate = Decimal("12.5000")
+    assert str(rate).endswith("(12.5%)")

@@ -294,3 +294,10 @@ def test_draft_bill_inside_a_locked_period_is_still_published(client, make_item,
     refresh_start(business=business, reason="manual")
     item = publish(client, make_item(destination="purchases_draft"))
     assert item.status == ItemStatus.PUBLISHED
+
+
+def test_polling_panel_reloads_the_page_once_publishing_is_done(client, make_item):
+    item = publish(client, make_item())
+    response = client.get(reverse("publishing:panel", args=[item.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    assert "Published to Xero" in response.content.decode()
