@@ -160,6 +160,8 @@ def _wait_for_port(process: subprocess.Popen, port: int, what: str) -> None:
 
 
 def _start_server(port: int, env: dict, log_path: Path) -> subprocess.Popen:
+    # A thread per request: each closes its database connection when the request ends.
+    env = {**env, "CONN_MAX_AGE": "0"}
     with log_path.open("wb") as log:
         server = subprocess.Popen(  # noqa: S603 - fixed argv
             [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)],
@@ -190,6 +192,7 @@ def _start_worker(env: dict, concurrency: int, log_path: Path) -> subprocess.Pop
             if b"ready." in log.read():
                 return worker
         time.sleep(0.2)
+    _stop(worker)
     raise SystemExit(f"The worker was not ready within 60 seconds; see {log_path}")
 
 
@@ -270,6 +273,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     if args.serve:
         serve(args.serve)
         return
+    # Stopped from outside (timeout, Ctrl-C): still stop the server and worker, drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not database_url.startswith(("postgres://", "postgresql://")):
@@ -327,7 +332,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
               what="the first lists refresh (run by the worker)")
 
         print(f"Creating {args.items} Ready items with ~{args.kb} KB documents…", flush=True)
+        making = time.monotonic()
         items = _make_items(business, user, count=args.items, size_kb=args.kb)
+        print(f"  made in {time.monotonic() - making:.0f} s", flush=True)
         # Start publishing with Xero's minute budget unused by the lists refresh.
         time.sleep(60.0 / args.time_scale + 0.5)
         calls_before = set(faults.calls(organisation=org).values_list("pk", flat=True))

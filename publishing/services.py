@@ -107,9 +107,11 @@ def publish_request(*, business, items, acting_user=None, auto: bool = False) ->
             if len(ids) == 1:
                 transaction.on_commit(lambda: tasks.publish_item.delay(ids[0]))
             else:
-                for start in range(0, len(ids), BATCH_SIZE):
-                    chunk = ids[start:start + BATCH_SIZE]
-                    transaction.on_commit(lambda chunk=chunk: tasks.publish_batch.delay(chunk))
+                # One batch at a time, each queuing the next once its documents exist:
+                # while a batch is being prepared, the items of the one before are
+                # attaching their files, instead of every batch first (see _next_batch).
+                chunks = [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
+                transaction.on_commit(lambda: tasks.publish_batch.delay(chunks[0], chunks[1:]))
     return PublishRequestResult(queued=queued, skipped=skipped)
 
 
@@ -188,23 +190,31 @@ def publication_run(*, publication_id: int, task_id: str = "", redelivered: bool
     return publication.state
 
 
-def publications_run_batch(*, publication_ids: list[int], task_id: str = "",
-                           redelivered: bool = False) -> dict[int, str]:
+def publications_run_batch(*, publication_ids: list[int], task_id: str = "", redelivered: bool = False,
+                           later_batches: list[list[int]] | None = None) -> dict[int, str]:
     """Create up to 50 documents in one call per endpoint; then each item goes on alone
-    (payment, attachment) in its own task."""
+    (payment, attachment) in its own task. ``later_batches`` are queued, as one task,
+    once this batch's documents exist (or it has nothing to create)."""
     from publishing import tasks
 
     claimed = [p for p in (_claim(pk, redelivered=redelivered) for pk in publication_ids) if p is not None]
     if not claimed:
+        _next_batch(later_batches)
         return {}
     try:
         api = _api_for(claimed[0])
         to_create = [p for p in claimed if not p.xero_id and _check_before_sending(p, task_id=task_id)]
         by_endpoint: dict[str, list[Publication]] = {}
+        documents: dict[int, mapping.XeroDocument] = {}
         for publication in to_create:
-            by_endpoint.setdefault(_endpoint_of(publication), []).append(publication)
+            try:
+                documents[publication.pk] = mapping.build_document(item_input(publication.item))
+                endpoint = documents[publication.pk].endpoint
+            except mapping.MappingError:
+                endpoint = ""  # _create records the problem on the item
+            by_endpoint.setdefault(endpoint, []).append(publication)
         for group in by_endpoint.values():
-            _create(group, api=api, task_id=task_id)
+            _create(group, api=api, task_id=task_id, documents=documents)
     except RetryLater as exc:
         for publication in claimed:
             _hold_for_retry(publication, exc)
@@ -212,7 +222,9 @@ def publications_run_batch(*, publication_ids: list[int], task_id: str = "",
     except XeroAuthError:
         for publication in claimed:
             _fail(publication, [catalogue.problem("reconnect_required")])
+        _next_batch(later_batches)
         return {p.pk: PublicationState.FAILED for p in claimed}
+    _next_batch(later_batches)
     states = {}
     for publication in claimed:
         publication.refresh_from_db()
@@ -224,6 +236,15 @@ def publications_run_batch(*, publication_ids: list[int], task_id: str = "",
             )
             tasks.publish_item.delay(publication.pk)
     return states
+
+
+def _next_batch(later_batches: list[list[int]] | None) -> None:
+    """Queue the next batch of a bulk publish (it carries the ones after it). A chain
+    broken by a lost task leaves its publications Queued, and the sweeper takes them."""
+    from publishing import tasks
+
+    if later_batches:
+        tasks.publish_batch.delay(later_batches[0], later_batches[1:])
 
 
 def _claim(publication_id: int, *, redelivered: bool = False) -> Publication | None:
@@ -278,10 +299,6 @@ def _api_for(publication: Publication) -> XeroApi:
     return XeroApi.for_connection(connection)
 
 
-def _endpoint_of(publication: Publication) -> str:
-    return mapping.build_document(item_input(publication.item)).endpoint
-
-
 def _check_before_sending(publication: Publication, *, task_id: str) -> bool:
     problems = problems_before_sending(publication.item)
     if problems:
@@ -292,11 +309,15 @@ def _check_before_sending(publication: Publication, *, task_id: str) -> bool:
 
 
 # --- Step 1: create -----------------------------------------------------------------------
-def _create(publications: list[Publication], *, api: XeroApi, task_id: str) -> None:
-    documents: dict[int, mapping.XeroDocument] = {}
+def _create(publications: list[Publication], *, api: XeroApi, task_id: str,
+            documents: dict[int, "mapping.XeroDocument"] | None = None) -> None:
+    built = documents or {}
+    documents = {}
     for publication in publications:
         try:
-            documents[publication.pk] = mapping.build_document(item_input(publication.item))
+            documents[publication.pk] = built.get(publication.pk) or mapping.build_document(
+                item_input(publication.item)
+            )
         except mapping.MappingError as exc:
             _fail(publication, [catalogue.problem(exc.code)])
     pending = [p for p in publications if p.pk in documents]

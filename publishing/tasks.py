@@ -38,10 +38,11 @@ def publish_item(self, publication_id: int) -> str:
 
 
 @shared_task(bind=True, name="publishing.publish_batch", **TASK_OPTIONS)
-def publish_batch(self, publication_ids: list[int]) -> dict:
+def publish_batch(self, publication_ids: list[int], later_batches: list[list[int]] | None = None) -> dict:
     return _run(
         self, lambda: services.publications_run_batch(
-            publication_ids=publication_ids, task_id=self.request.id or "", redelivered=_redelivered(self)
+            publication_ids=publication_ids, task_id=self.request.id or "", redelivered=_redelivered(self),
+            later_batches=later_batches,
         )
     )
 
