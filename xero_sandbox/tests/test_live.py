@@ -21,7 +21,7 @@ from xero_sandbox import faults
 from xero_sandbox.models import Connection, SandboxApp
 from xero_sandbox.tests.conftest import CLIENT_ID, CLIENT_SECRET, authorize_query, consent, exchange
 
-IDENTITY_SPEC = Path(__file__).resolve().parents[3] / "shared" / "xero-openapi" / "xero-identity.yaml"
+IDENTITY_SPEC = Path(__file__).resolve().parents[1] / "openapi" / "xero-identity.yaml"
 
 
 @pytest.fixture

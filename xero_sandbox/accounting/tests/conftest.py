@@ -25,7 +25,7 @@ from xero_sandbox.accounting.seed import seed_books
 from xero_sandbox.models import AccessToken, Connection, Organisation, SandboxApp, SandboxUser
 from xero_sandbox.selectors import token_digest
 
-SPEC_PATH = Path("/work/shared/xero-openapi/xero_accounting.yaml")
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "xero_accounting.yaml"
 API_PREFIX = "/xero-sandbox/api/api.xro/2.0"
 ALL_SCOPES = (
     "openid profile email offline_access accounting.settings accounting.contacts accounting.invoices "
