@@ -37,7 +37,8 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
+
+import harness  # bench/harness.py (this folder is on sys.path when run as a script)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dext_bench_publish"
@@ -75,60 +76,21 @@ def document_pdf(reference: str, *, size_kb: int) -> bytes:
 
 
 # --- Processes ------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _configure_environment(*, database_url: str, redis_url: str, port: int, scale: float, media: str) -> dict:
     """The same settings for this process, the app server and the worker."""
-    site = f"http://127.0.0.1:{port}"
-    values = {
-        "DATABASE_URL": database_url,
-        "DEBUG": "true",
-        "XERO_SANDBOX": "true",
-        "XERO_CLIENT_ID": "",
-        "SITE_URL": site,
-        "XERO_REDIRECT_URI": f"{site}/settings/connections/xero/callback/",
-        "XERO_SANDBOX_REDIRECT_URIS": f"{site}/settings/connections/xero/callback/",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
+    return harness.sandbox_environment(
+        database_url=database_url,
+        port=port,
+        CELERY_BROKER_URL=redis_url,
         # A queue of its own: no other worker on this Redis takes the benchmark's tasks.
-        "CELERY_TASK_DEFAULT_QUEUE": f"bench-publish-{uuid.uuid4().hex[:8]}",
-        "REDIS_URL": redis_url,
-        "XERO_RATE_LIMIT_NAMESPACE": f"bench-publish-{uuid.uuid4().hex[:8]}",
+        CELERY_TASK_DEFAULT_QUEUE=f"bench-publish-{uuid.uuid4().hex[:8]}",
+        REDIS_URL=redis_url,
+        XERO_RATE_LIMIT_NAMESPACE=f"bench-publish-{uuid.uuid4().hex[:8]}",
         # Our limiter's window shrinks with the sandbox's (Xero's 60 a minute, scaled).
-        "XERO_RATE_WINDOW_SECONDS": str(60.0 / scale),
-        "BENCH_SANDBOX_TIME_SCALE": str(scale),
-        "MEDIA_ROOT": media,
-        "DJANGO_SETTINGS_MODULE": "dext.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(values)
-    return {**os.environ}
-
-
-def _database_admin(database_url: str, sql: str) -> None:
-    import psycopg2
-
-    parts = urlparse(database_url)
-    admin = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password or None, dbname="postgres",
+        XERO_RATE_WINDOW_SECONDS=str(60.0 / scale),
+        BENCH_SANDBOX_TIME_SCALE=str(scale),
+        MEDIA_ROOT=media,
     )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql)
-    admin.close()
-
-
-def _database_name(database_url: str) -> str:
-    name = urlparse(database_url).path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing to (re)create database {name!r}: use a plain name such as dext_bench_publish.")
-    return name
 
 
 def serve(port: int) -> None:
@@ -280,8 +242,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     if not database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    name = _database_name(database_url)
-    port = _free_port()
+    port = harness.free_port()
     media = tempfile.mkdtemp(prefix="dext-bench-publish-")
     env = _configure_environment(database_url=database_url, redis_url=redis_url, port=port, scale=args.time_scale,
                                  media=media)
@@ -289,8 +250,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     logs = BASE_DIR / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
 
-    _database_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _database_admin(database_url, f'CREATE DATABASE "{name}"')
+    name = harness.recreate_database(database_url)
     server = worker = None
     try:
         import django
@@ -376,7 +336,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 
         connections.close_all()
         if not args.keep:
-            _database_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            harness.drop_database(database_url)
         shutil.rmtree(media, ignore_errors=True)
         _forget_redis(redis_url, env)
 

@@ -28,67 +28,24 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse
+
+import harness  # bench/harness.py (this folder is on sys.path when run as a script)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dext_bench"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _configure_environment(database_url: str, port: int) -> dict:
     """The same settings for this process and the server: sandbox on, PostgreSQL, no broker."""
-    site = f"http://127.0.0.1:{port}"
-    values = {
-        "DATABASE_URL": database_url,
-        "DEBUG": "true",
-        "XERO_SANDBOX": "true",
-        "XERO_CLIENT_ID": "",
-        "SITE_URL": site,
-        "XERO_REDIRECT_URI": f"{site}/settings/connections/xero/callback/",
-        "XERO_SANDBOX_REDIRECT_URIS": f"{site}/settings/connections/xero/callback/",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    return harness.sandbox_environment(
+        database_url=database_url,
+        port=port,
         # Nothing consumes this in-memory queue: this process runs the refresh job itself,
         # so its time and SQL statements are measured on their own.
-        "CELERY_BROKER_URL": "memory://",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "REDIS_URL": "",
-        "XERO_RATE_LIMIT_NAMESPACE": f"bench-{uuid.uuid4().hex[:8]}",
-        "DJANGO_SETTINGS_MODULE": "dext.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(values)
-    return {**os.environ}
-
-
-def _database_admin(database_url: str, sql: str) -> None:
-    import psycopg2
-
-    parts = urlparse(database_url)
-    admin = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
+        CELERY_BROKER_URL="memory://",
+        REDIS_URL="",
     )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql)
-    admin.close()
-
-
-def _database_name(database_url: str) -> str:
-    name = urlparse(database_url).path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing to (re)create database {name!r}: use a plain name such as dext_bench.")
-    return name
 
 
 def _start_server(port: int, env: dict) -> subprocess.Popen:
@@ -169,13 +126,11 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    name = _database_name(database_url)
-    port = _free_port()
+    port = harness.free_port()
     env = _configure_environment(database_url, port)
     sys.path.insert(0, str(BASE_DIR))
 
-    _database_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _database_admin(database_url, f'CREATE DATABASE "{name}"')
+    name = harness.recreate_database(database_url)
     server = None
     try:
         import django
@@ -234,7 +189,7 @@ def main() -> None:
 
         connections.close_all()
         if not args.keep:
-            _database_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            harness.drop_database(database_url)
 
     print()
     print(f"Organisation: {args.contacts:,} contacts, {args.accounts:,} extra accounts, 2 x 100 tracking options, "
