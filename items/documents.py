@@ -93,14 +93,39 @@ def _thumbnail(content: bytes) -> bytes:
         return out.getvalue()
 
 
+def _pdf_first_page(content: bytes) -> bytes | None:
+    """The first page of a PDF as a PNG thumbnail (PDFium, Chromium's PDF engine), or
+    None when the file can't be rendered: the list then shows a PDF icon instead."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(content)
+        try:
+            if len(pdf) == 0:
+                return None
+            page = pdf[0]
+            width, height = page.get_size()
+            scale = min(THUMBNAIL_SIZE[0] / max(width, 1), THUMBNAIL_SIZE[1] / max(height, 1), 2.0)
+            image = page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+    except (pypdfium2.PdfiumError, ValueError, OSError):
+        return None
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def store(*, business_id: int, content: bytes, content_type: str) -> StoredFile:
-    """Save the file (and an image's thumbnail) under new random names."""
+    """Save the file and its thumbnail (an image scaled down, a PDF's first page) under
+    new random names."""
     token = uuid.uuid4().hex
     folder = f"documents/{business_id}"
     storage_name = default_storage.save(f"{folder}/{token}.{EXTENSIONS[content_type]}", ContentFile(content))
+    thumbnail = _thumbnail(content) if content_type != PDF else _pdf_first_page(content)
     thumbnail_name = ""
-    if content_type != PDF:
-        thumbnail_name = default_storage.save(f"{folder}/{token}-thumb.png", ContentFile(_thumbnail(content)))
+    if thumbnail:
+        thumbnail_name = default_storage.save(f"{folder}/{token}-thumb.png", ContentFile(thumbnail))
     return StoredFile(
         storage_name=storage_name,
         thumbnail_name=thumbnail_name,

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -27,9 +29,9 @@ def test_upload_accepts_real_pdf_jpeg_and_png(admin_client, business, media_root
         "till.png": "image/png",
     }
     assert Item.objects.filter(business=business, status=ItemStatus.TO_REVIEW).count() == 3
-    # The PDF, the two images and their two thumbnails, all under generated names.
+    # The PDF, the two images and their three thumbnails (a PDF gets its first page), all under generated names.
     names = sorted(path.name for path in stored_files(media_root))
-    assert len(names) == 5
+    assert len(names) == 6
     assert not any(name.startswith(("bill", "receipt", "till")) for name in names)
     page = response.content.decode()
     assert "bill.pdf" in page and "till.png" in page
@@ -126,3 +128,18 @@ def test_same_file_uploaded_twice_is_flagged_as_duplicate(admin_client, business
     assert second.duplicate_of_id == first.pk
     assert f"is the same file as item #{first.pk}" in _messages(response)
 
+
+
+def test_pdf_gets_a_first_page_thumbnail(admin_client, business, media_root):
+    from PIL import Image
+
+    from items.models import Item
+
+    response = admin_client.post(reverse("items:upload"), {"files": [upload_file("bill.pdf", pdf_bytes("THUMB-1"))]})
+    assert response.status_code in (200, 302)
+    item = Item.objects.get()
+    assert item.document.thumbnail_name
+    thumbnail = admin_client.get(reverse("items:document_thumbnail", args=[item.document_id]))
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/png"
+    with Image.open(io.BytesIO(b"".join(thumbnail.streaming_content))) as image:
+        assert image.height > image.width  # an A4 page, portrait
