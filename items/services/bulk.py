@@ -27,8 +27,13 @@ def _count(n: int, noun: str = "item") -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _set_field(*, business, items: QuerySet, acting_user, field: str, value) -> BulkResult:
-    """Set one field by hand on every editable chosen item, in a fixed number of queries."""
+def _set_field(*, business, items: QuerySet, acting_user, field, value) -> BulkResult:
+    """Set one field by hand on every editable chosen item, in a fixed number of queries.
+
+    ``field`` is a field name, or a function of the item giving the name (tracking
+    options go in the slot of their category)."""
+    field_for = field if callable(field) else (lambda item: field)
+    label = field_label(field) if isinstance(field, str) else "Tracking"
     with transaction.atomic():
         chosen = list(
             items.select_for_update(of=("self",))
@@ -47,9 +52,10 @@ def _set_field(*, business, items: QuerySet, acting_user, field: str, value) -> 
         )
         history = []
         for item in chosen:
-            old = getattr(item, field)
-            setattr(item, field, value)
-            item.manual_fields = sorted({*item.manual_fields, field})
+            name = field_for(item)
+            old = getattr(item, name)
+            setattr(item, name, value)
+            item.manual_fields = sorted({*item.manual_fields, name})
             item.version += 1
             evaluate(item=item, lines=list(item.lines.all()))
             item.save()
@@ -58,13 +64,13 @@ def _set_field(*, business, items: QuerySet, acting_user, field: str, value) -> 
                     item=item,
                     user=acting_user,
                     action=ItemHistory.Action.EDITED,
-                    changes={field_label(field): [display_value(old), display_value(value)]},
+                    changes={field_label(name): [display_value(old), display_value(value)]},
                     message="Bulk edit",
                 )
             )
         ItemHistory.objects.bulk_create(history)
     skipped = items.count() - len(chosen)
-    message = f"{field_label(field)} set to “{display_value(value)}” on {_count(len(chosen))}."
+    message = f"{label} set to “{display_value(value)}” on {_count(len(chosen))}."
     if skipped:
         message += f" {_count(skipped)} being published or already published were left unchanged."
     return BulkResult(message)
@@ -82,8 +88,24 @@ def bulk_set_payment_method(*, business, items, acting_user, value) -> BulkResul
     return _set_field(business=business, items=items, acting_user=acting_user, field="payment_method", value=value)
 
 
+def _tracking_slot(option):
+    """The item's slot for ``option``: the one already holding its category, else a free
+    one (Xero allows two tracking categories), else the first."""
+
+    def slot(item) -> str:
+        for name in ("tracking_option_1", "tracking_option_2"):
+            current = getattr(item, name)
+            if current is not None and option is not None and current.category_id == option.category_id:
+                return name
+        if item.tracking_option_1 is None:
+            return "tracking_option_1"
+        return "tracking_option_2" if item.tracking_option_2 is None else "tracking_option_1"
+
+    return slot
+
+
 def bulk_set_tracking(*, business, items, acting_user, value) -> BulkResult:
-    return _set_field(business=business, items=items, acting_user=acting_user, field="tracking_option_1", value=value)
+    return _set_field(business=business, items=items, acting_user=acting_user, field=_tracking_slot(value), value=value)
 
 
 def bulk_archive(*, business, items, acting_user, value=None) -> BulkResult:

@@ -184,3 +184,24 @@ def test_seed_demo_items_without_lists_creates_items_to_review(other_business, m
     assert seed_demo_items(business=other_business, count=3) == 3
     assert set(Item.objects.values_list("status", flat=True)) <= {ItemStatus.TO_REVIEW, ItemStatus.ARCHIVED}
     assert Item.objects.filter(contact__isnull=False).count() == 0
+
+
+def test_bulk_tracking_goes_in_the_slot_of_its_category(admin_client, business, lists):
+    bulk_items(business, lists, 2)
+    first, second = Item.objects.filter(business=business).order_by("pk")
+    Item.objects.filter(pk=second.pk).update(tracking_option_1=lists["alpha"])  # already has a Project option
+    response = admin_client.post(
+        reverse("items:bulk"),
+        {"action": "set_tracking", "tracking_option": lists["north"].pk, "items": [first.pk, second.pk]},
+        follow=True,
+    )
+    assert "Tracking set to" in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.tracking_option_1 == lists["north"]
+    assert (second.tracking_option_1, second.tracking_option_2) == (lists["alpha"], lists["north"])
+    # Another Region option replaces North in the same slot.
+    admin_client.post(reverse("items:bulk"),
+                      {"action": "set_tracking", "tracking_option": lists["south"].pk, "items": [second.pk]})
+    second.refresh_from_db()
+    assert (second.tracking_option_1, second.tracking_option_2) == (lists["alpha"], lists["south"])
