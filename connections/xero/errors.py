@@ -7,12 +7,17 @@ of these, raised ``from`` the original. Each has a stable ``code`` and a plain
 """
 
 
-class XeroError(Exception):
+from dext.errors import ApplicationError
+
+
+class XeroError(ApplicationError):
     code = "xero_error"
     user_message = "Xero could not complete the request. Please try again in a few minutes."
 
     def __init__(self, detail: str = "", *, status: int | None = None, body=None):
-        super().__init__(detail or self.user_message)
+        # Not ApplicationError's constructor: the text given here is Xero's (for logs),
+        # while ``user_message`` stays ours.
+        Exception.__init__(self, detail or self.user_message)
         self.detail = detail
         self.status = status
         self.body = body
