@@ -261,7 +261,15 @@ def connection_finish(
             kind, message = EventKind.RECONNECTED, f"Reconnected to {connection.tenant_name}."
         connection_event_record(connection=connection, kind=kind, actor=acting_user, message=message)
         _start_lists_refresh(connection=connection, acting_user=acting_user, reason="connect")
+        if kind == EventKind.RECONNECTED:
+            transaction.on_commit(lambda: _resume_publishing(business=business))
     return connection
+
+
+def _resume_publishing(*, business) -> None:
+    from publishing.services import publications_resume_after_reconnect
+
+    publications_resume_after_reconnect(business=business)
 
 
 def _start_lists_refresh(*, connection: XeroConnection, acting_user, reason: str):

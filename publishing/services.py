@@ -151,6 +151,30 @@ def attachment_retry(*, item: Item, acting_user) -> Publication:
     return publication
 
 
+def publications_resume_after_reconnect(*, business) -> list[int]:
+    """Publish again the items that failed only because the connection needed reconnecting."""
+    waiting = list(
+        Item.objects.filter(
+            business=business,
+            status=ItemStatus.FAILED,
+            publication__state=PublicationState.FAILED,
+            publication__error_code="reconnect_required",
+        )
+    )
+    if not waiting:
+        return []
+    requester = Publication.objects.filter(item=waiting[0]).values_list("requested_by", flat=True).first()
+    return publish_request(
+        business=business, items=waiting, acting_user=_user(requester), auto=False
+    ).queued
+
+
+def _user(pk):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk).first() if pk else None
+
+
 def item_auto_publish(*, item_id: int) -> bool:
     """Publish an item that just became Ready if its contact's rule says Always."""
     from items.models import AutoPublish, ContactRule

@@ -301,3 +301,17 @@ def test_polling_panel_reloads_the_page_once_publishing_is_done(client, make_ite
     response = client.get(reverse("publishing:panel", args=[item.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     assert "Published to Xero" in response.content.decode()
+
+
+def test_items_that_failed_for_want_of_a_connection_publish_after_reconnect(client, make_item, connected):
+    from connections.tests.sandbox_flow import connect
+    from xero_sandbox import faults
+
+    business, connection = connected
+    item = make_item(reference="PAUSED-1")
+    faults.revoke_connection(connection.xero_connection_id)
+    assert publish(client, item).status == ItemStatus.FAILED
+    response = connect(client, organisation="Demo Company (UK)", purpose="reconnect")
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.PUBLISHED
