@@ -279,7 +279,29 @@ def item_update(*, item: Item, data: dict, lines: list[dict] | None, changed_fie
     if changes:
         history_record(item=item, user=acting_user, action=ItemHistory.Action.EDITED, changes=changes)
     _note_duplicate(item=item, previous_duplicate_id=previous_duplicate_id, user=acting_user)
+    _recheck_newer_duplicates(item=item, user=acting_user)
     return item
+
+
+def _recheck_newer_duplicates(*, item: Item, user) -> None:
+    """An edit can make an older item match newer ones: flag those too (they are the
+    possible duplicates, as on upload)."""
+    if item.contact_id is None or item.total is None:
+        return
+    newer = Item.objects.filter(
+        business_id=item.business_id, id__gt=item.id, contact_id=item.contact_id, total=item.total,
+        duplicate_of__isnull=True, status__in=EDITABLE_STATUSES,
+    ).select_related("business", "document")
+    if item.document_type == DocumentType.RECEIPT:
+        newer = newer.filter(document_type=DocumentType.RECEIPT, date=item.date) if item.date else newer.none()
+    else:
+        reference = item.reference.strip()
+        newer = newer.filter(document_type=item.document_type, reference__iexact=reference) if reference else newer.none()
+    for other in newer.order_by("id")[:20]:
+        evaluate(item=other, lines=list(other.lines.all()))
+        if other.duplicate_of_id:
+            other.save(update_fields=["duplicate_of", "review_issues", "status", "updated"])
+            _note_duplicate(item=other, previous_duplicate_id=None, user=user)
 
 
 def item_apply_rule(*, item: Item, acting_user, rule: ContactRule | None = None) -> bool:

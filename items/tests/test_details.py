@@ -174,3 +174,18 @@ def test_date_fields_render_in_the_format_a_date_input_shows(admin_client, make_
     item.save()
     page = admin_client.get(reverse("items:detail", args=[item.pk])).content.decode()
     assert 'type="date"' in page and 'value="2026-05-04"' in page
+
+
+def test_editing_an_older_item_to_match_flags_the_newer_one(admin_client, make_item, lists):
+    first = make_item()
+    second = make_item()
+    admin_client.post(reverse("items:detail", args=[second.pk]), complete(second, lists, reference="INV-500"))
+    admin_client.post(reverse("items:detail", args=[first.pk]), complete(first, lists, reference="INV-499"))
+    second.refresh_from_db()
+    assert second.duplicate_of_id is None and second.status == ItemStatus.READY
+
+    admin_client.post(reverse("items:detail", args=[first.pk]), complete(first, lists, reference="INV-500"))
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.duplicate_of_id == first.pk and second.status == ItemStatus.TO_REVIEW
+    assert first.duplicate_of_id is None
