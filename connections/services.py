@@ -273,10 +273,8 @@ def _resume_publishing(*, business) -> None:
 
 
 def _start_lists_refresh(*, connection: XeroConnection, acting_user, reason: str):
-    try:
-        from lists.services import refresh_start
-    except ImportError:  # the Lists app builds the job; nothing to refresh without it
-        return None
+    from lists.services import refresh_start  # here, not at the top: lists imports connections
+
     return refresh_start(business=connection.business, acting_user=acting_user, reason=reason)
 
 

@@ -15,31 +15,19 @@ _XERO_PATHS = {
 
 
 def xero_document_url(publication) -> str:
+    from connections.models import XeroConnection
+
     if not publication.xero_id:
         return ""
+    tenant_id, short_code = XeroConnection.objects.filter(business_id=publication.business_id).values_list(
+        "tenant_id", "organisation_short_code"
+    ).first() or ("", "")
     if settings.XERO_SANDBOX and settings.XERO_API_URL.endswith("/xero-sandbox/api"):
         base = settings.XERO_API_URL.removesuffix("/api")
-        return f"{base}/orgs/{_tenant_id(publication)}/#document-{publication.xero_id}"
-    connection_short = _short_code(publication)
+        return f"{base}/orgs/{tenant_id}/#document-{publication.xero_id}"
     path = _XERO_PATHS.get(publication.xero_type, "").format(id=publication.xero_id)
-    query = f"&shortcode={connection_short}" if connection_short else ""
+    query = f"&shortcode={short_code}" if short_code else ""
     return f"https://go.xero.com/organisationlogin/default.aspx?redirecturl={path}{query}" if path else ""
-
-
-def _tenant_id(publication) -> str:
-    from connections.models import XeroConnection
-
-    return XeroConnection.objects.filter(business_id=publication.business_id).values_list(
-        "tenant_id", flat=True
-    ).first() or ""
-
-
-def _short_code(publication) -> str:
-    from connections.models import XeroConnection
-
-    return XeroConnection.objects.filter(business_id=publication.business_id).values_list(
-        "organisation_short_code", flat=True
-    ).first() or ""
 
 
 def fix_url(fix: str, *, item_id: int) -> str:

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 
@@ -20,9 +20,7 @@ class PublishPanel:
 
 
 def publish_panel(*, item: Item, membership) -> PublishPanel:
-    panel = _panel(item=item, membership=membership)
-    may = bool(membership and membership.may_publish)
-    return PublishPanel(panel.can_publish, panel.reason, panel.link_url, panel.link_label, panel.publication, may)
+    return replace(_panel(item=item, membership=membership), may_publish=bool(membership and membership.may_publish))
 
 
 def _panel(*, item: Item, membership) -> PublishPanel:

@@ -3,6 +3,7 @@ call to Xero, with the same messages Xero's refusals get (``catalogue.py``)."""
 
 from items.models import Item
 from publishing import catalogue
+from publishing.inputs import item_for_publishing
 
 # Xero accepts drafts and bills awaiting approval inside a locked period.
 LOCK_EXEMPT_DESTINATIONS = {"purchases_draft", "purchases_awaiting_approval"}
@@ -11,15 +12,7 @@ LOCK_EXEMPT_DESTINATIONS = {"purchases_draft", "purchases_awaiting_approval"}
 def problems_before_sending(item: Item) -> list[catalogue.PublishProblem]:
     from connections.selectors import connection_for_business
 
-    item = (
-        Item.objects.select_related(
-            "business", "contact", "category", "tax_rate", "payment_method",
-            "tracking_option_1__category", "tracking_option_2__category",
-        )
-        .prefetch_related("lines__category", "lines__tax_rate", "lines__tracking_option_1__category",
-                          "lines__tracking_option_2__category")
-        .get(pk=item.pk)
-    )
+    item = item_for_publishing(item)
     problems: list[catalogue.PublishProblem] = []
     lines = list(item.lines.all())
     if item.contact is not None and item.contact.is_archived:

@@ -34,7 +34,7 @@ def test_connect_walk_choose_one_of_two_organisations(xero_sandbox, admin_client
     assert ConnectionEvent.objects.filter(business=business, kind=EventKind.CONNECTED).exists()
 
 
-def test_tokens_are_encrypted_at_rest(xero_connected_business, django_db_blocker):
+def test_tokens_are_encrypted_at_rest(xero_connected_business):
     from django.db import connection as db
 
     business, connection = xero_connected_business

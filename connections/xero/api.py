@@ -225,8 +225,6 @@ class XeroApi:
                 error = XeroUnavailable(f"Connection to Xero failed: {type(exc).__name__}")
                 error.outcome_unknown = write
                 raise error from exc
-            except XeroError:
-                raise
         headers = _header_dict(getattr(raw, "headers", {}))
         self.limiter.observe(headers)
         content_type = headers.get("content-type", "")
