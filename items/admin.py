@@ -54,6 +54,9 @@ class DocumentAdmin(admin.ModelAdmin):
 class ContactRuleAdmin(admin.ModelAdmin):
     list_display = ("contact", "business", "category", "tax_rate", "publish_destination", "auto_publish")
     list_select_related = ("contact", "business", "category", "tax_rate")
+    # Auto-publish is turned on by someone who may publish, in the product, where it is
+    # checked; support staff see it but can't switch it on for a customer.
+    readonly_fields = ("auto_publish", "auto_publish_by")
     raw_id_fields = ("business", "contact", "category", "tax_rate", "payment_method", "tracking_option_1", "tracking_option_2")
 
 

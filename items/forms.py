@@ -7,6 +7,7 @@ from django.db.models import Q
 from items.models import (
     ARCHIVE_STATUSES,
     INBOX_STATUSES,
+    AutoPublish,
     ContactRule,
     DocumentType,
     Item,
@@ -16,7 +17,7 @@ from items.models import (
 )
 from items.selectors import SORTS, active_or_current, contacts_for_filter
 from items.services.items import EDITABLE_FIELDS
-from items.services.rules import RULE_FIELDS
+from items.services.rules import AUTO_PUBLISH_NEEDS_PERMISSION, RULE_FIELDS
 from lists.models import Category, Contact, Currency, ListStatus, PaymentMethod, TaxRate, TrackingOption
 
 ARCHIVED_SUFFIX = " (archived in Xero)"
@@ -230,17 +231,28 @@ class ContactRuleForm(ListChoicesMixin, forms.ModelForm):
         fields = RULE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, business, **kwargs):
+    def __init__(self, *args, business, may_publish: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_publish = may_publish
         self.setup_list_fields(business=business, instance=self.instance)
         self.fields["currency_code"] = forms.ChoiceField(
             label="Currency",
             required=False,
             choices=_currency_choices(business=business, current=self.instance.currency_code),
         )
+        if not may_publish:
+            self.fields["auto_publish"].help_text = (
+                "Publishing automatically needs the administrator role or the “can publish” permission."
+            )
         self.fields["publish_destination"].choices = [("", "—")] + PublishDestination.choices
         # NullBooleanSelect maps True/False/None to these values; only the wording changes.
         self.fields["paid"].widget.choices = [("unknown", "Leave as it is"), ("true", "Paid"), ("false", "Not paid")]
+
+    def clean_auto_publish(self):
+        value = self.cleaned_data["auto_publish"]
+        if value == AutoPublish.ALWAYS and not self.may_publish:
+            raise forms.ValidationError(AUTO_PUBLISH_NEEDS_PERMISSION)
+        return value
 
 
 class ItemSettingsForm(ListChoicesMixin, forms.Form):

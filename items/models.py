@@ -238,6 +238,11 @@ class ContactRule(BusinessOwned):
         null=True, blank=True, help_text="Due date = document date + this many days."
     )
     auto_publish = models.CharField(max_length=10, choices=AutoPublish.choices, default=AutoPublish.NEVER)
+    # Who last saved the rule with auto-publish Always. Items it publishes are published
+    # with this person's permission, checked again each time the rule fires.
+    auto_publish_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -246,6 +251,12 @@ class ContactRule(BusinessOwned):
 
     def __str__(self) -> str:
         return f"Rule for {self.contact}"
+
+    @property
+    def auto_publish_paused(self) -> bool:
+        """Auto-publish is on but its author may no longer publish (needs the
+        ``author_may_publish`` annotation of ``items.selectors``)."""
+        return self.auto_publish == AutoPublish.ALWAYS and not getattr(self, "author_may_publish", False)
 
 
 class ItemSettings(models.Model):

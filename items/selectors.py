@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dext.tenancy.access import access_object
+from dext.tenancy.models import Membership, Role
 from items.models import ARCHIVE_STATUSES, INBOX_STATUSES, ContactRule, Document, Item, ItemSettings
 from lists.models import Contact, ListStatus
 
@@ -115,12 +116,23 @@ def contact_get(*, business, pk) -> Contact:
     return access_object(Contact, business=business, pk=pk)
 
 
+def _with_author_may_publish(queryset: QuerySet) -> QuerySet:
+    """Annotate ``author_may_publish``: whether the person who turned auto-publish on
+    may still publish in the rule's business (the same test as ``user_may_publish``)."""
+    publisher = Membership.objects.filter(
+        business_id=OuterRef("business_id"), user_id=OuterRef("auto_publish_by_id"), user__is_active=True
+    ).filter(Q(role=Role.ADMINISTRATOR) | Q(can_publish=True))
+    return queryset.select_related("auto_publish_by").annotate(author_may_publish=Exists(publisher))
+
+
 def contact_rule_get(*, business, contact) -> ContactRule | None:
-    return ContactRule.objects.filter(business=business, contact=contact).first()
+    return _with_author_may_publish(ContactRule.objects.filter(business=business, contact=contact)).first()
 
 
 def contact_rules_list(*, business) -> QuerySet:
-    return ContactRule.objects.for_business(business).select_related("contact", "category", "tax_rate")
+    return _with_author_may_publish(
+        ContactRule.objects.for_business(business).select_related("contact", "category", "tax_rate")
+    )
 
 
 def item_settings_get(*, business) -> ItemSettings:

@@ -223,7 +223,11 @@ def item_create_rule(request, pk):
     if item.contact_id is None:
         messages.error(request, "Choose the supplier or customer first, then create a rule from this item.")
         return redirect("items:detail", pk=item.pk)
-    services.contact_rule_from_item(item=item, acting_user=request.user)
+    try:
+        services.contact_rule_from_item(item=item, acting_user=request.user)
+    except services.ItemError as error:
+        messages.error(request, error.user_message)
+        return redirect("items:detail", pk=item.pk)
     messages.success(request, f"Rule saved for {item.contact}: new items from them get these values.")
     return redirect("items:contact_rule", contact_id=item.contact_id)
 
@@ -282,11 +286,19 @@ def contact_rule(request, contact_id):
     business = request.business
     contact = selectors.contact_get(business=business, pk=contact_id)
     rule = selectors.contact_rule_get(business=business, contact=contact)
-    form = ContactRuleForm(request.POST or None, instance=rule, business=business)
+    form = ContactRuleForm(
+        request.POST or None, instance=rule, business=business, may_publish=request.membership.may_publish
+    )
     if request.method == "POST" and form.is_valid():
-        services.contact_rule_save(business=business, contact=contact, data=form.cleaned_data, acting_user=request.user)
-        messages.success(request, f"Rule for {contact} saved. It applies to new items from {contact}.")
-        return redirect("items:contact_rule", contact_id=contact.pk)
+        try:
+            services.contact_rule_save(
+                business=business, contact=contact, data=form.cleaned_data, acting_user=request.user
+            )
+        except services.ItemError as error:
+            form.add_error(None, error.user_message)
+        else:
+            messages.success(request, f"Rule for {contact} saved. It applies to new items from {contact}.")
+            return redirect("items:contact_rule", contact_id=contact.pk)
     return render(
         request,
         "items/contact_rule.html",

@@ -36,6 +36,7 @@ from connections.xero.errors import (
     XeroValidationError,
 )
 from dext.errors import ApplicationError
+from dext.tenancy.selectors import user_may_publish
 from items.models import Item, ItemHistory, ItemStatus
 from publishing import catalogue, mapping
 from publishing.inputs import item_input
@@ -52,6 +53,9 @@ MAX_ATTEMPTS = 10
 MAX_ATTACHMENT_ATTEMPTS = 5
 MAX_COUNTDOWN = 3000.0
 PUBLISHABLE = (ItemStatus.READY, ItemStatus.FAILED)
+
+
+PUBLISH_NEEDS_PERMISSION = "Publishing to Xero needs the administrator role or the “can publish” permission."
 
 
 class PublishError(ApplicationError):
@@ -76,10 +80,16 @@ class PublishRequestResult:
 
 
 # --- Requesting a publish -----------------------------------------------------------------
-def publish_request(*, business, items, acting_user=None, auto: bool = False) -> PublishRequestResult:
-    """Queue items for publishing; the work happens in Celery tasks after commit."""
+def publish_request(*, business, items, acting_user, auto: bool = False) -> PublishRequestResult:
+    """Queue items for publishing; the work happens in Celery tasks after commit.
+
+    ``acting_user`` is who publishes: the person who pressed Publish, or the author of
+    the supplier/customer rule that publishes automatically (``auto``). They must be
+    allowed to publish in ``business`` now, whatever path queued the request."""
     from publishing import tasks
 
+    if not user_may_publish(user=acting_user, business=business):
+        raise PublishError(PUBLISH_NEEDS_PERMISSION, code="permission_denied")
     if connection_active(business=business) is None:
         connection = XeroConnection.objects.filter(business=business).first()
         if connection is not None and connection.needs_reconnect:
@@ -136,6 +146,8 @@ def attachment_retry(*, item: Item, acting_user) -> Publication:
     """Try attaching the document again for an item whose document exists in Xero."""
     from publishing import tasks
 
+    if not user_may_publish(user=acting_user, business=item.business):
+        raise PublishError(PUBLISH_NEEDS_PERMISSION, code="permission_denied")
     with transaction.atomic():
         publication = Publication.objects.select_for_update().filter(item=item, business=item.business).first()
         if publication is None or not publication.xero_id or publication.attachment_xero_id:
@@ -152,42 +164,62 @@ def attachment_retry(*, item: Item, acting_user) -> Publication:
 
 
 def publications_resume_after_reconnect(*, business) -> list[int]:
-    """Publish again the items that failed only because the connection needed reconnecting."""
-    waiting = list(
-        Item.objects.filter(
+    """Publish again the items that failed only because the connection needed reconnecting.
+
+    Each is published again on behalf of whoever asked for it the first time (the rule's
+    author for automatic publishes), and only if that person may still publish; the
+    others stay Failed with a note in their history."""
+    publications = list(
+        Publication.objects.filter(
             business=business,
-            status=ItemStatus.FAILED,
-            publication__state=PublicationState.FAILED,
-            publication__error_code="reconnect_required",
-        )
+            state=PublicationState.FAILED,
+            error_code="reconnect_required",
+            item__status=ItemStatus.FAILED,
+        ).select_related("item", "requested_by")
     )
-    if not waiting:
-        return []
-    requester = Publication.objects.filter(item=waiting[0]).values_list("requested_by", flat=True).first()
-    return publish_request(
-        business=business, items=waiting, acting_user=_user(requester), auto=False
-    ).queued
-
-
-def _user(pk):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(pk=pk).first() if pk else None
+    by_requester: dict = {}
+    for publication in publications:
+        by_requester.setdefault(publication.requested_by, []).append(publication)
+    queued: list[int] = []
+    for requester, waiting in by_requester.items():
+        items = [publication.item for publication in waiting]
+        if not user_may_publish(user=requester, business=business):
+            who = requester.email if requester is not None else "nobody who asked for it"
+            for item in items:
+                _history(item, None, f"Not published again after reconnecting: {who} may no longer publish to Xero.")
+            continue
+        auto = all(publication.auto for publication in waiting)
+        queued += publish_request(business=business, items=items, acting_user=requester, auto=auto).queued
+    return queued
 
 
 def item_auto_publish(*, item_id: int) -> bool:
-    """Publish an item that just became Ready if its contact's rule says Always."""
+    """Publish an item that just became Ready if its contact's rule says Always, with the
+    permission of the rule's author, checked again now (they may have lost it since)."""
     from items.models import AutoPublish, ContactRule
 
-    item = Item.objects.select_related("business").filter(pk=item_id).first()
+    item = Item.objects.select_related("business", "contact").filter(pk=item_id).first()
     if item is None or item.status != ItemStatus.READY or item.contact_id is None:
         return False
-    rule = ContactRule.objects.filter(business=item.business, contact_id=item.contact_id).first()
+    rule = (
+        ContactRule.objects.select_related("auto_publish_by")
+        .filter(business=item.business, contact_id=item.contact_id)
+        .first()
+    )
     if rule is None or rule.auto_publish != AutoPublish.ALWAYS:
+        return False
+    author = rule.auto_publish_by
+    if not user_may_publish(user=author, business=item.business):
+        who = author.email if author is not None else "nobody who may publish"
+        _history(
+            item, None,
+            f"Not published automatically: the rule for {item.contact} was last saved by {who}, who may not "
+            "publish to Xero. The rule is paused until someone who may publish saves it again.",
+        )
         return False
     if connection_active(business=item.business) is None:
         return False
-    return bool(publish_request(business=item.business, items=[item], auto=True).queued)
+    return bool(publish_request(business=item.business, items=[item], acting_user=author, auto=True).queued)
 
 
 # --- Running a publish (Celery tasks call these) ------------------------------------------

@@ -34,3 +34,13 @@ def business_administrator_count(*, business: Business) -> int:
 
 def business_by_name(*, name: str) -> Business | None:
     return Business.objects.filter(name=name).order_by("pk").first()
+
+
+def user_may_publish(*, user, business) -> bool:
+    """Whether ``user`` may publish ``business``'s items to Xero now: an active user who is
+    an administrator of it, or a standard member given "can publish". Checked by every
+    path that queues a publish (buttons, bulk, rules, resumes), not only by the views."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    membership = Membership.objects.filter(user=user, business=business).only("role", "can_publish").first()
+    return membership is not None and membership.may_publish

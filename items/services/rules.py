@@ -2,8 +2,14 @@
 
 from django.db import transaction
 
-from items.models import EDITABLE_STATUSES, ContactRule, Item, ItemSettings
-from items.services.items import item_apply_rule
+from dext.tenancy.selectors import user_may_publish
+from items.models import EDITABLE_STATUSES, AutoPublish, ContactRule, Item, ItemSettings
+from items.services.items import ItemError, item_apply_rule
+
+AUTO_PUBLISH_NEEDS_PERMISSION = (
+    "Only an administrator or someone with the “can publish” permission can make a rule publish "
+    "automatically. Set auto-publish to Never to save your other changes, or ask an administrator."
+)
 
 RULE_FIELDS = (
     "category",
@@ -31,6 +37,14 @@ def contact_rule_save(*, business, contact, data: dict, acting_user) -> ContactR
     for field in RULE_FIELDS:
         if field in data:
             setattr(rule, field, data[field])
+    if rule.auto_publish == AutoPublish.ALWAYS:
+        # Whoever saves a rule that publishes by itself vouches for what it publishes, so
+        # only someone who may publish can; the items it publishes are theirs.
+        if not user_may_publish(user=acting_user, business=business):
+            raise ItemError(AUTO_PUBLISH_NEEDS_PERMISSION)
+        rule.auto_publish_by = acting_user
+    else:
+        rule.auto_publish_by = None
     rule.full_clean()
     rule.save()
     return rule

@@ -236,7 +236,9 @@ def test_rule_with_auto_publish_always_publishes_when_ready(client, make_item, c
 
     business, _ = connected
     contact = make_item.contact("Office Depot Ltd")
-    ContactRule.objects.create(business=business, contact=contact, auto_publish=AutoPublish.ALWAYS)
+    ContactRule.objects.create(
+        business=business, contact=contact, auto_publish=AutoPublish.ALWAYS, auto_publish_by=admin_user
+    )
     item = make_item(contact="Office Depot Ltd", reference="AUTO-1")
     item.refresh_from_db()
     assert item.status == ItemStatus.PUBLISHED
