@@ -96,3 +96,19 @@ def xero_connected_business(xero_sandbox, client, business, admin_user):
     response = connect(client, organisation="Demo Company (UK)")
     assert response.status_code == 302, response.content.decode()[:2000]
     return business, XeroConnection.objects.get(business=business)
+
+
+@pytest.fixture
+def support_user(db):
+    """Support staff: is_staff and superuser, a member of no business."""
+    user = UserFactory(email="support@example.com")
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+@pytest.fixture
+def support_client(client, support_user):
+    """Signed in, with two-factor (``force_login`` includes it for staff in tests)."""
+    client.force_login(support_user)
+    return client

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 
 from connections import services
 from connections.models import ConnectionEvent, OAuthAttempt, XeroConnection
+from dext.errors import ApplicationError
+from lists import services as lists_services
 
 
 class ConnectionEventInline(admin.TabularInline):
@@ -39,9 +41,9 @@ class XeroConnectionAdmin(admin.ModelAdmin):
         started = 0
         for connection in queryset:
             try:
-                services.connection_refresh_lists(connection=connection, acting_user=request.user)
+                lists_services.refresh_request(connection=connection, acting_user=request.user)
                 started += 1
-            except services.ApplicationError as exc:
+            except ApplicationError as exc:
                 self.message_user(request, f"{connection}: {exc.user_message}", messages.WARNING)
         self.message_user(request, f"Started a lists refresh for {started} connection(s).")
 

@@ -81,6 +81,14 @@ class XeroConnection(BusinessOwned):
         return self.status == ConnectionStatus.CONNECTED
 
     @property
+    def permissions_missing(self) -> list:
+        """The permissions dext needs that Xero did not grant (from the granted scopes,
+        narrowed whenever Xero refuses a call for want of one)."""
+        from connections.xero.permissions import permissions_missing
+
+        return permissions_missing(self.scopes) if self.scopes else []
+
+    @property
     def needs_reconnect(self) -> bool:
         return self.status == ConnectionStatus.NEEDS_RECONNECT
 

@@ -20,6 +20,7 @@ from connections.models import ConnectionEvent, ConnectionStatus, EventKind, OAu
 from connections.xero import oauth
 from connections.xero.api import XeroApi, tenants_for_token
 from connections.xero.errors import XeroAuthError, XeroError
+from dext import hooks
 from dext.errors import ApplicationError
 from dext.tenancy.access import access_object
 from dext.tenancy.models import Business, Membership, Role
@@ -136,10 +137,11 @@ def oauth_callback(*, user, session_key: str, state: str, code: str, error: str 
         token_set = oauth.exchange_code(
             code=code, redirect_uri=attempt.redirect_uri, code_verifier=crypto.decrypt(attempt.code_verifier_encrypted)
         )
-        claims = oauth.id_token_claims(token_set.id_token) if token_set.id_token else {}
-        if claims and claims.get("nonce") not in (None, attempt.nonce):
+        try:
+            claims = oauth.id_token_verify(token_set.id_token, nonce=attempt.nonce)
+        except oauth.IdTokenInvalid as exc:
             raise ConnectFlowError("Xero's sign-in response did not match this request. Please start again.",
-                                   code="nonce_mismatch")
+                                   code="id_token_invalid") from exc
         auth_event_id = str(oauth.access_token_claims(token_set.access_token).get("authentication_event_id") or "")
         tenants = tenants_for_token(
             access_token=token_set.access_token,
@@ -255,37 +257,21 @@ def connection_finish(
         attempt.save(update_fields=["stage", "token_set_encrypted", "updated"])
         if previous is not None:
             kind, message = EventKind.ORGANISATION_CHANGED, f"Switched from {old_tenant} to {connection.tenant_name}."
-        elif was is None:
+        elif was in (None, ConnectionStatus.DISCONNECTED):
+            # "Connect again" after a disconnect is a connection like the first one.
             kind, message = EventKind.CONNECTED, f"Connected to {connection.tenant_name}."
         else:
             kind, message = EventKind.RECONNECTED, f"Reconnected to {connection.tenant_name}."
+        # Checked at connect: each permission dext needs must be in the token's scopes.
+        missing = connection.permissions_missing
+        if missing:
+            message += " Xero didn't grant: " + ", ".join(permission.label for permission in missing) + "."
         connection_event_record(connection=connection, kind=kind, actor=acting_user, message=message)
-        _start_lists_refresh(connection=connection, acting_user=acting_user, reason="connect")
-        if kind == EventKind.RECONNECTED:
-            transaction.on_commit(lambda: _resume_publishing(business=business))
-    return connection
-
-
-def _resume_publishing(*, business) -> None:
-    from publishing.services import publications_resume_after_reconnect
-
-    publications_resume_after_reconnect(business=business)
-
-
-def _start_lists_refresh(*, connection: XeroConnection, acting_user, reason: str):
-    from lists.services import refresh_start  # here, not at the top: lists imports connections
-
-    return refresh_start(business=connection.business, acting_user=acting_user, reason=reason)
-
-
-def connection_refresh_lists(*, connection: XeroConnection, acting_user):
-    """Manage → Refresh integration data. One refresh at a time (the lists job enforces it)."""
-    if not connection.is_connected:
-        raise ApplicationError(
-            "Reconnect to Xero first: the connection needs reconnecting before lists can be refreshed.",
-            code="not_connected",
+        # What the apps above do next (refresh lists, resume publishing): dext/hooks.py.
+        transaction.on_commit(
+            lambda: hooks.announce(hooks.CONNECTED, connection=connection, kind=kind, acting_user=acting_user)
         )
-    return _start_lists_refresh(connection=connection, acting_user=acting_user, reason="manual")
+    return connection
 
 
 # --- Disconnect and broken connections ----------------------------------------------------

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from connections import services
+from connections.attempts import oauth_attempts_purge_abandoned
 from connections.models import ConnectionStatus, XeroConnection
 
 # Xero's refresh tokens lapse after 60 days unused; refresh well before.
@@ -35,3 +36,8 @@ def keep_alive_idle() -> int:
         services.connection_keep_alive(connection=connection)
         count += 1
     return count
+
+
+@shared_task(name="connections.purge_abandoned_attempts")
+def purge_abandoned_attempts() -> int:
+    return oauth_attempts_purge_abandoned()

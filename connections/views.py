@@ -1,4 +1,8 @@
-"""Business Settings → Connections. Administrators only, on every view."""
+"""Business Settings → Connections. Administrators only, on every view.
+
+The page is where a connection meets the lists above it: it shows the lists refresh
+banner and starts a manual refresh (``connections`` services never import ``lists``).
+"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,31 +11,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connections import selectors, services
 from connections.models import OAuthAttempt
+from connections.xero.permissions import PERMISSIONS
 from dext.errors import ApplicationError
 from dext.tenancy.permissions import business_admin_required
+from lists import selectors as lists_selectors
+from lists import services as lists_services
+from lists.banner import refresh_for_page, refresh_requested
 
-XERO_PERMISSIONS = [
-    ("Contacts", "read your suppliers and customers"),
-    ("Settings (read only)", "read your chart of accounts, tax rates, tracking categories and currencies"),
-    ("Invoices", "create bills, sales invoices and credit notes"),
-    ("Bank transactions", "create spend money and receive money"),
-    ("Payments", "record payments against bills you publish as paid"),
-    ("Attachments", "attach the document to what dext creates"),
-    ("Offline access", "stay connected until you disconnect"),
-]
+# What Xero's consent screen will ask for, in the words of the Connections pages.
+XERO_PERMISSIONS = [(permission.label, permission.purpose) for permission in PERMISSIONS]
 
 
-def _refreshes(business):
-    from lists.selectors import refresh_for_banner, refresh_last_succeeded
-
-    return refresh_for_banner(business=business), refresh_last_succeeded(business=business)
+def _refreshes(request):
+    return refresh_for_page(request), lists_selectors.refresh_last_succeeded(business=request.business)
 
 
 @business_admin_required
 @require_GET
 def connections_index(request):
     connection = selectors.connection_for_business(business=request.business)
-    banner_refresh, last_refresh = _refreshes(request.business)
+    banner_refresh, last_refresh = _refreshes(request)
     return render(
         request,
         "connections/index.html",
@@ -152,9 +151,11 @@ def manage_refresh(request):
     if connection is None:
         return redirect("connections:index")
     try:
-        services.connection_refresh_lists(connection=connection, acting_user=request.user)
+        refresh = lists_services.refresh_request(connection=connection, acting_user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.user_message)
+    else:
+        refresh_requested(request, refresh)
     return redirect(reverse("connections:index"))
 
 

@@ -135,7 +135,7 @@ def seed_demo_items(*, business, count: int = DEMO_COUNT) -> int:
 def _create(*, business, content: bytes, name: str, values: dict, archived: bool) -> Item:
     content_type = documents.sniff_content_type(content[:16])
     stored = documents.store(business_id=business.id, content=content, content_type=content_type)
-    document = documents_model_create(business=business, stored=stored, name=name)
+    document = documents_model_create(business=business, stored=stored, name=name, content=content)
     item = Item(business=business, document=document, status=ItemStatus.TO_REVIEW)
     item.contact = values.pop("contact")
     apply_automatic_values(item=item, rule=None, item_settings=item_settings_for(business.id))
@@ -151,11 +151,14 @@ def _create(*, business, content: bytes, name: str, values: dict, archived: bool
     return item
 
 
-def documents_model_create(*, business, stored: documents.StoredFile, name: str):
+def documents_model_create(*, business, stored: documents.StoredFile, name: str, content: bytes):
+    thumbnail = documents.thumbnail(content, stored.content_type)
     return Document.objects.create(
         business=business,
         storage_name=stored.storage_name,
-        thumbnail_name=stored.thumbnail_name,
+        thumbnail_name=documents.store_derived(storage_name=stored.storage_name, suffix="thumb.png", content=thumbnail)
+        if thumbnail
+        else "",
         original_name=name,
         content_type=stored.content_type,
         size=stored.size,

@@ -2,20 +2,19 @@
 was archived in Xero but is already chosen stays selectable and is labelled so."""
 
 from django import forms
-from django.db.models import Q
 
+from items.fields import ContactField, business_date_field
 from items.models import (
     ARCHIVE_STATUSES,
     INBOX_STATUSES,
+    KIND_LABELS,
     AutoPublish,
     ContactRule,
-    DocumentType,
     Item,
-    ItemType,
     PublishDestination,
     TaxCalculation,
 )
-from items.selectors import SORTS, active_or_current, contacts_for_filter
+from items.selectors import SORTS, ItemFilters, active_or_current
 from items.services.items import EDITABLE_FIELDS
 from items.services.rules import AUTO_PUBLISH_NEEDS_PERMISSION, RULE_FIELDS
 from lists.models import Category, Contact, Currency, ListStatus, PaymentMethod, TaxRate, TrackingOption
@@ -52,6 +51,9 @@ class ListChoicesMixin:
         "tracking_option_2": (TrackingOption, "Tracking option 2"),
     }
 
+    contact_role = ""
+    contact_label = "Supplier or customer"
+
     def setup_list_fields(self, *, business, instance=None, initial=None) -> None:
         for name, (model, label) in self.list_models.items():
             if name not in self.fields:
@@ -61,7 +63,14 @@ class ListChoicesMixin:
             if model is TrackingOption:
                 queryset = queryset.select_related("category")
             if model is Contact:
-                queryset = queryset.filter(Q(is_supplier=True) | Q(is_customer=True))
+                # Any of the business's contacts, chosen with the picker (a list of
+                # thousands is not a drop-down); the archived one already chosen stays valid.
+                self.fields[name] = ContactField(
+                    queryset=active_or_current(queryset, business=business, current_ids=[current]),
+                    role=self.contact_role, label=self.contact_label, required=self.fields[name].required,
+                    create=getattr(self, "contact_create", None),
+                )
+                continue
             self.fields[name] = _list_field(
                 active_or_current(queryset, business=business, current_ids=[current]),
                 label=label,
@@ -69,20 +78,42 @@ class ListChoicesMixin:
             )
 
 
+# Item details groups its fields as a document reads: who it is from or to, when, the
+# amounts, then the choices of how it goes to Xero.
+FIELD_GROUPS = (
+    ("who", "Who", ("item_type", "document_type", "contact")),
+    ("when", "When", ("date", "due_date", "reference")),
+    ("amounts", "Amounts", ("currency_code", "exchange_rate", "net", "tax_amount", "total")),
+    ("publish", "How to publish", (
+        "category", "tax_rate", "publish_destination", "paid", "payment_method",
+        "tracking_option_1", "tracking_option_2", "description",
+    )),
+)
+
+
 class ItemForm(ListChoicesMixin, forms.ModelForm):
     class Meta:
         model = Item
         fields = EDITABLE_FIELDS
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, business, **kwargs):
+    def __init__(self, *args, business, contact_create: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.contact_role = self.instance.contact_role
+        self.contact_label = self.contact_role.capitalize()
+        self.contact_create = contact_create
         self.setup_list_fields(business=business, instance=self.instance)
+        self.fields["contact"].widget.selected = self.instance.contact if self.instance.contact_id else None
+        self.fields["date"] = business_date_field(business, label="Date")
+        self.fields["due_date"] = business_date_field(business, label="Due date")
+        if not self.instance.is_editable:
+            # Being read, published or archived: shown as it is, nothing to type into (a
+            # page polling while the document is read would replace what was typed).
+            for field in self.fields.values():
+                field.disabled = True
         self.fields["currency_code"] = forms.ChoiceField(
             label="Currency",
             required=False,
@@ -90,6 +121,11 @@ class ItemForm(ListChoicesMixin, forms.ModelForm):
         )
         self.fields["publish_destination"].required = False
         self.fields["exchange_rate"].help_text = f"Only for currencies other than {business.base_currency}."
+
+    def groups(self):
+        """(id, heading, bound fields) for each group of Item details."""
+        return [(key, heading, [self[name] for name in names if name in self.fields])
+                for key, heading, names in FIELD_GROUPS]
 
     def clean(self):
         cleaned = super().clean()
@@ -146,14 +182,28 @@ def line_formset(*, business, data=None, lines=()) -> BaseLineFormSet:
     return LineFormSet(data, initial=initial, prefix="lines", form_kwargs={"business": business})
 
 
+# The Type filter: each kind of item by the name a bookkeeper uses.
+KIND_FILTERS = {
+    "bill": ("cost", "invoice"),
+    "receipt": ("cost", "receipt"),
+    "credit_note": ("cost", "credit_note"),
+    "sales_invoice": ("sale", "invoice"),
+    "sales_receipt": ("sale", "receipt"),
+    "sales_credit_note": ("sale", "credit_note"),
+}
+
+
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(label="State", required=False)
     contact = forms.ModelChoiceField(label="Supplier or customer", queryset=Contact.objects.none(), required=False)
-    date_from = forms.DateField(label="Date from", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="Date to", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    document_type = forms.ChoiceField(label="Document", required=False, choices=[("", "Any")] + DocumentType.choices)
-    item_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any")] + ItemType.choices)
+    date_from = forms.DateField(label="Date from", required=False)
+    date_to = forms.DateField(label="Date to", required=False)
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "Any")] + [(key, KIND_LABELS[value]) for key, value in KIND_FILTERS.items()],
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -172,11 +222,36 @@ class ItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         statuses = ARCHIVE_STATUSES if archive else INBOX_STATUSES
         self.fields["status"].choices = [("", "Any")] + [(s.value, s.label) for s in statuses]
-        self.fields["contact"].queryset = contacts_for_filter(business=business)
-        self.fields["contact"].empty_label = "Any"
+        self.fields["contact"] = ContactField(
+            queryset=Contact.objects.for_business(business), role="", label="Supplier or customer"
+        )
+        self.fields["date_from"] = business_date_field(business, label="Date from")
+        self.fields["date_to"] = business_date_field(business, label="Date to")
 
     def clean_sort(self):
         return self.cleaned_data["sort"] if self.cleaned_data["sort"] in SORTS else "newest"
+
+    def filters(self) -> ItemFilters:
+        """The valid filters (none when the form is unbound or invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return ItemFilters()
+        data = self.cleaned_data
+        item_type, document_type = KIND_FILTERS.get(data["kind"], ("", ""))
+        return ItemFilters(
+            q=data["q"].strip(),
+            status=data["status"],
+            contact_id=data["contact"].pk if data["contact"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            document_type=document_type,
+            item_type=item_type,
+            sort=data["sort"] or "newest",
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        """Any filter other than the state (the tabs show that one)."""
+        return self.is_bound and any(self.data.get(name) for name in ("q", "contact", "date_from", "date_to", "kind"))
 
 
 class BulkActionForm(forms.Form):

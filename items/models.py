@@ -30,7 +30,19 @@ class DocumentType(models.TextChoices):
     CREDIT_NOTE = "credit_note", "Credit note"
 
 
+# What a bookkeeper calls each kind of item (headings, messages, history).
+KIND_LABELS = {
+    ("cost", "invoice"): "Bill",
+    ("cost", "receipt"): "Receipt",
+    ("cost", "credit_note"): "Credit note",
+    ("sale", "invoice"): "Sales invoice",
+    ("sale", "receipt"): "Sales receipt",
+    ("sale", "credit_note"): "Sales credit note",
+}
+
+
 class ItemStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
     TO_REVIEW = "to_review", "To review"
     READY = "ready", "Ready"
     QUEUED = "queued", "Queued"
@@ -42,6 +54,7 @@ class ItemStatus(models.TextChoices):
 
 # States shown in the Inbox; the rest are in the Archive.
 INBOX_STATUSES = (
+    ItemStatus.PROCESSING,
     ItemStatus.TO_REVIEW,
     ItemStatus.READY,
     ItemStatus.QUEUED,
@@ -49,8 +62,8 @@ INBOX_STATUSES = (
     ItemStatus.FAILED,
 )
 ARCHIVE_STATUSES = (ItemStatus.PUBLISHED, ItemStatus.ARCHIVED)
-# States in which a person may change an item. While queued or publishing the
-# publishing worker owns it; published items are read-only.
+# States in which a person may change an item. While processing the capture worker owns
+# it, while queued or publishing the publishing worker; published items are read-only.
 EDITABLE_STATUSES = (ItemStatus.TO_REVIEW, ItemStatus.READY, ItemStatus.FAILED)
 
 
@@ -92,6 +105,8 @@ class Document(BusinessOwned):
 
     storage_name = models.CharField(max_length=255, unique=True)
     thumbnail_name = models.CharField(max_length=255, blank=True)
+    # A readable PDF made from an e-invoice (XML): its preview, and the file attached in Xero.
+    rendition_name = models.CharField(max_length=255, blank=True)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
@@ -107,7 +122,24 @@ class Document(BusinessOwned):
 
     @property
     def is_pdf(self) -> bool:
-        return self.content_type == "application/pdf"
+        return self.content_type == "application/pdf" or bool(self.rendition_name)
+
+    @property
+    def is_einvoice(self) -> bool:
+        return self.content_type == "application/xml"
+
+    @property
+    def viewable(self) -> tuple[str, str, str]:
+        """(storage name, content type, file name) of what people see and Xero receives:
+        the file itself, or the readable PDF made from an e-invoice."""
+        if self.rendition_name:
+            stem = self.original_name.rsplit(".", 1)[0] if "." in self.original_name else self.original_name
+            return self.rendition_name, "application/pdf", f"{stem}.pdf"
+        return self.storage_name, self.content_type, self.original_name
+
+    @property
+    def stored_names(self) -> tuple[str, ...]:
+        return tuple(name for name in (self.storage_name, self.thumbnail_name, self.rendition_name) if name)
 
 
 class Item(BusinessOwned):
@@ -137,8 +169,16 @@ class Item(BusinessOwned):
     # The plain messages saying why an item is To review, recomputed on every change so
     # lists can show them without recomputing per row.
     review_issues = models.JSONField(default=list, blank=True)
-    # Names of fields a person set by hand; rules and defaults never overwrite them.
+    # Names of fields a person set by hand; rules, defaults and capture never overwrite them.
     manual_fields = models.JSONField(default=list, blank=True)
+    # Fields whose value was read from the document. Rules and defaults don't overwrite them
+    # (the document says what its due date or currency is); reading it again may.
+    read_fields = models.JSONField(default=list, blank=True)
+    # Fields capture filled with low confidence that nobody has checked yet: they keep
+    # the item To review until a person saves it.
+    unconfirmed_fields = models.JSONField(default=list, blank=True)
+    # Set when the document could not be read at all (shown with the review issues).
+    capture_note = models.CharField(max_length=300, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Items the user said this one is not a duplicate of ("keep both").
     duplicate_ignored_ids = models.JSONField(default=list, blank=True)
@@ -159,7 +199,25 @@ class Item(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_document_type_display()} {self.reference or f'#{self.pk}'}"
+        """"Bill INV-2291 from Bakery Supplies Co", "Sales invoice to Corner Café", or the
+        file's name while nothing identifies it: never an internal id."""
+        words = [self.kind_label]
+        if self.reference:
+            words.append(self.reference)
+        if self.contact_id:
+            words.append(f"{'to' if self.item_type == ItemType.SALE else 'from'} {self.contact.name}")
+        if len(words) == 1:
+            words.append(f"“{self.document.original_name}”" if self.document_id else "(no details yet)")
+        return " ".join(words)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get((self.item_type, self.document_type), "Item")
+
+    @property
+    def contact_role(self) -> str:
+        """"supplier" on costs, "customer" on sales."""
+        return "customer" if self.item_type == ItemType.SALE else "supplier"
 
     @property
     def is_editable(self) -> bool:
@@ -196,6 +254,7 @@ class ItemLine(BusinessOwned):
 class ItemHistory(BusinessOwned):
     class Action(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded"
+        READ = "read", "Read from the document"
         EDITED = "edited", "Edited"
         RULE_APPLIED = "rule_applied", "Rule applied"
         ARCHIVED = "archived", "Archived"

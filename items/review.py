@@ -40,12 +40,13 @@ AMOUNT_PRECISION = "amount_precision"
 NEGATIVE_AMOUNT = "negative_amount"
 LINES_MISMATCH = "lines_mismatch"
 TAX_CATEGORY_MISMATCH = "tax_category_mismatch"
-CONTACT_TYPE_MISMATCH = "contact_type_mismatch"
 DESTINATION_MISMATCH = "destination_mismatch"
 TRACKING_SAME_CATEGORY = "tracking_same_category"
 MISSING = "missing"
 ARCHIVED = "archived"
 DUPLICATE = "duplicate"
+UNREAD = "unread"
+UNCONFIRMED = "unconfirmed"
 
 FORM_ERROR_CODES = frozenset(
     {
@@ -54,7 +55,6 @@ FORM_ERROR_CODES = frozenset(
         NEGATIVE_AMOUNT,
         LINES_MISMATCH,
         TAX_CATEGORY_MISMATCH,
-        CONTACT_TYPE_MISMATCH,
         DESTINATION_MISMATCH,
         TRACKING_SAME_CATEGORY,
     }
@@ -96,14 +96,30 @@ def tax_rate_fits_category(tax_rate, category) -> bool:
 def item_problems(*, item: Item, lines: Sequence[ItemLine] = (), base_currency: str = "") -> list[Problem]:
     problems: list[Problem] = []
     problems += _missing(item, lines)
+    if item.capture_note and problems:
+        # Nothing could be read: say so first, while anything is still missing.
+        problems.insert(0, Problem(UNREAD, item.capture_note))
+    problems += _unconfirmed(item)
     problems += _archived(item, lines)
     problems += _amounts(item, lines, base_currency=base_currency)
     problems += _fit(item, lines)
     if item.duplicate_of_id:
         problems.append(
-            Problem(DUPLICATE, f"Possible duplicate of item #{item.duplicate_of_id}: keep both or archive one.")
+            Problem(DUPLICATE, f"Possible duplicate of {describe_other(item.duplicate_of)}: keep both or archive one.")
         )
     return problems
+
+
+def describe_other(other: Item) -> str:
+    """Another item in a person's words, told apart from this one by its file and upload
+    date: "Bill INV-77 from Acme (bill-1.pdf, uploaded 2 Jan 2025)"."""
+    described = str(other)
+    details = [other.document.original_name] if other.document_id and other.document.original_name not in described else []
+    if other.created:
+        details.append(f"uploaded {other.created:%-d %b %Y}")
+    if other.status == "published":
+        details.append("published")
+    return described + (f" ({', '.join(details)})" if details else "")
 
 
 def _missing(item: Item, lines: Sequence[ItemLine]) -> Iterable[Problem]:
@@ -132,6 +148,16 @@ def _missing(item: Item, lines: Sequence[ItemLine]) -> Iterable[Problem]:
     needs_payment = item.paid or item.publish_destination in PAYMENT_DESTINATIONS
     if needs_payment and item.payment_method_id is None:
         yield missing("payment_method", "Payment method")
+
+
+def _unconfirmed(item: Item) -> Iterable[Problem]:
+    """Fields capture read with low confidence keep the item To review until checked."""
+    for field in item.unconfirmed_fields:
+        if field == "contact":
+            label = "customer" if item.item_type == ItemType.SALE else "supplier"
+        else:
+            label = str(Item._meta.get_field(field).verbose_name)
+        yield Problem(UNCONFIRMED, f"Check the {label}: it was read from the document with low confidence.", field)
 
 
 def _archived(item: Item, lines: Sequence[ItemLine]) -> Iterable[Problem]:
@@ -213,12 +239,6 @@ def _fit(item: Item, lines: Sequence[ItemLine]) -> Iterable[Problem]:
                 TAX_CATEGORY_MISMATCH,
                 f"Line {number}: tax rate “{tax_rate}” can't be used with category “{category}”.",
             )
-    if item.contact_id:
-        contact = item.contact
-        if item.item_type == ItemType.COST and not contact.is_supplier:
-            yield Problem(CONTACT_TYPE_MISMATCH, f"“{contact}” is not a supplier; costs need a supplier.", "contact")
-        if item.item_type == ItemType.SALE and not contact.is_customer:
-            yield Problem(CONTACT_TYPE_MISMATCH, f"“{contact}” is not a customer; sales need a customer.", "contact")
     if item.publish_destination and item.publish_destination not in allowed_destinations(
         item_type=item.item_type, document_type=item.document_type
     ):

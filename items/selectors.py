@@ -3,23 +3,42 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from dext.tenancy.access import access_object
 from dext.tenancy.models import Membership, Role
-from items.models import ARCHIVE_STATUSES, INBOX_STATUSES, ContactRule, Document, Item, ItemSettings
+from items.models import (
+    ARCHIVE_STATUSES,
+    INBOX_STATUSES,
+    ContactRule,
+    Document,
+    Item,
+    ItemSettings,
+    ItemStatus,
+)
 from lists.models import Contact, ListStatus
 
-# Sort keys offered to users, mapped to a stable ordering (id breaks ties).
-SORTS = {
-    "newest": ("-id",),
-    "oldest": ("id",),
-    "date": ("date", "id"),
-    "-date": ("-date", "-id"),
-    "total": ("total", "id"),
-    "-total": ("-total", "-id"),
-    "contact": ("contact__name", "id"),
+# Sort keys offered to users: (field, descending), then the id in the same direction to
+# break ties. Blanks (no date, no total, no contact) come last either way, on every
+# database, so Previous/Next can walk the same order (``item_neighbours``).
+SORTS: dict[str, tuple[str | None, bool]] = {
+    "newest": (None, True),
+    "oldest": (None, False),
+    "date": ("date", False),
+    "-date": ("date", True),
+    "total": ("total", False),
+    "-total": ("total", True),
+    "contact": ("contact__name", False),
 }
+
+# The Inbox's tabs: a count for each, and the state it shows ("" is everything).
+INBOX_TABS = (
+    ("", "All"),
+    (ItemStatus.TO_REVIEW, "To review"),
+    (ItemStatus.READY, "Ready"),
+    (ItemStatus.PROCESSING, "Processing"),
+    (ItemStatus.FAILED, "Failed"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,18 +53,29 @@ class ItemFilters:
     sort: str = "newest"
 
 
-def items_list(*, business, archive: bool = False, filters: ItemFilters | None = None) -> QuerySet:
-    """The Inbox (or Archive) page's rows: one query however many items, no per-row lookups."""
-    filters = filters or ItemFilters()
+def _ordering(sort: str) -> list:
+    field, descending = SORTS.get(sort, SORTS["newest"])
+    id_order = F("id").desc() if descending else F("id").asc()
+    if field is None:
+        return [id_order]
+    key = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return [key, id_order]
+
+
+def _filtered(*, business, archive: bool, filters: ItemFilters, with_status: bool = True) -> QuerySet:
     queryset = Item.objects.for_business(business).filter(status__in=ARCHIVE_STATUSES if archive else INBOX_STATUSES)
     if filters.q:
+        # The contact's and the file's names through subqueries of their own tables: no
+        # join of every item to its contact and document just to search them.
+        contacts = Contact.objects.filter(business=business, name__icontains=filters.q).values("pk")
+        files = Document.objects.filter(business=business, original_name__icontains=filters.q).values("pk")
         queryset = queryset.filter(
             Q(reference__icontains=filters.q)
-            | Q(contact__name__icontains=filters.q)
             | Q(description__icontains=filters.q)
-            | Q(document__original_name__icontains=filters.q)
+            | Q(contact_id__in=contacts)
+            | Q(document_id__in=files)
         )
-    if filters.status:
+    if filters.status and with_status:
         queryset = queryset.filter(status=filters.status)
     if filters.contact_id:
         queryset = queryset.filter(contact_id=filters.contact_id)
@@ -57,8 +87,171 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
         queryset = queryset.filter(document_type=filters.document_type)
     if filters.item_type:
         queryset = queryset.filter(item_type=filters.item_type)
-    return queryset.select_related("contact", "category", "tax_rate", "document").order_by(
-        *SORTS.get(filters.sort, SORTS["newest"])
+    return queryset
+
+
+def items_list(*, business, archive: bool = False, filters: ItemFilters | None = None) -> QuerySet:
+    """The Inbox (or Archive) page's rows: one query however many items, no per-row lookups."""
+    filters = filters or ItemFilters()
+    return (
+        _filtered(business=business, archive=archive, filters=filters)
+        .select_related("contact", "category", "tax_rate", "document")
+        .order_by(*_ordering(filters.sort))
+    )
+
+
+def items_state_counts(*, business, filters: ItemFilters | None = None) -> dict[str, int]:
+    """How many Inbox items are in each state under the other filters, in one query:
+    {"": all, "to_review": …, "ready": …, "processing": …, "failed": …, plus the others}."""
+    filters = filters or ItemFilters()
+    queryset = _filtered(business=business, archive=False, filters=filters, with_status=False)
+    counts = queryset.aggregate(
+        all=Count("pk"), **{status.value: Count("pk", filter=Q(status=status)) for status in INBOX_STATUSES}
+    )
+    counts[""] = counts.pop("all")
+    return counts
+
+
+def item_neighbours(*, item: Item, filters: ItemFilters | None = None) -> tuple[int | None, int | None]:
+    """The items before and after ``item`` in the Inbox under ``filters`` and their sort
+    (the Inbox's default: newest first). Two small queries whatever the Inbox's size: a
+    keyset seek from the item's own sort value, not a list of every id."""
+    filters = filters or ItemFilters()
+    field, descending = SORTS.get(filters.sort, SORTS["newest"])
+    queryset = _filtered(business=item.business_id, archive=False, filters=filters)
+    if field is None:
+        after = Q(id__lt=item.id) if descending else Q(id__gt=item.id)
+        before = Q(id__gt=item.id) if descending else Q(id__lt=item.id)
+    else:
+        value = item
+        for part in field.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        after, before = _seek(field, value, item.id, descending=descending)
+    ordering = _ordering(filters.sort)
+    next_id = queryset.filter(after).order_by(*ordering).values_list("id", flat=True).first()
+    previous_id = queryset.filter(before).order_by(*[o.copy().reverse_ordering() for o in ordering]).values_list(
+        "id", flat=True
+    ).first()
+    return previous_id, next_id
+
+
+def _seek(field: str, value, item_id: int, *, descending: bool) -> tuple[Q, Q]:
+    """Conditions for the rows after and before (``value``, ``item_id``) in the order
+    ``field`` then id, both ascending or both descending, blanks last."""
+    further, nearer = ("lt", "gt") if descending else ("gt", "lt")
+    blank = Q(**{f"{field}__isnull": True})
+    if value is None:
+        # Among the blanks at the end: only ids move on; everything with a value is before.
+        return (
+            blank & Q(**{f"id__{further}": item_id}),
+            ~blank | (blank & Q(**{f"id__{nearer}": item_id})),
+        )
+    same = Q(**{field: value})
+    return (
+        Q(**{f"{field}__{further}": value}) | (same & Q(**{f"id__{further}": item_id})) | blank,
+        Q(**{f"{field}__{nearer}": value}) | (same & Q(**{f"id__{nearer}": item_id})),
+    )
+
+
+def possible_duplicates(*, business, items, publishable_only: bool = False) -> dict[int, list[Item]]:
+    """For each of ``items``, the other items of the business that may be the same
+    document: the one it is flagged against, and newer ones flagged against it (archived
+    ones don't count). Two queries. ``publishable_only`` looks only at Ready and Failed
+    items, the ones a publish would send."""
+    chosen = items if isinstance(items, QuerySet) else Item.objects.filter(pk__in=[item.pk for item in items])
+    chosen = chosen.filter(business=business)
+    if publishable_only:
+        chosen = chosen.filter(status__in=(ItemStatus.READY, ItemStatus.FAILED))
+    flagged = dict(chosen.values_list("pk", "duplicate_of_id"))
+    if not flagged:
+        return {}
+    others = (
+        Item.objects.for_business(business)
+        .exclude(status=ItemStatus.ARCHIVED)
+        .filter(Q(duplicate_of_id__in=list(flagged)) | Q(pk__in=[pk for pk in flagged.values() if pk]))
+        .select_related("contact", "document")
+        .order_by("id")
+    )
+    found: dict[int, list[Item]] = {}
+    for other in others:
+        for item_id, duplicate_of_id in flagged.items():
+            if other.pk != item_id and (other.duplicate_of_id == item_id or other.pk == duplicate_of_id):
+                found.setdefault(item_id, []).append(other)
+    return found
+
+
+@dataclass(frozen=True)
+class PublishProgress:
+    total: int
+    published: int
+    # (item, why) for each item that failed, to link to it.
+    failed: list
+    pending: int
+
+    @property
+    def finished(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def publish_progress(*, business, item_ids) -> PublishProgress:
+    """How far a bulk publish has gone, from its items' states (Queued and Publishing are
+    still on their way) and the failed ones' publishing errors. Two queries."""
+    from publishing.selectors import publication_errors
+
+    items = list(
+        Item.objects.for_business(business).filter(pk__in=list(item_ids)).select_related("contact", "document")
+        .order_by("id")
+    )
+    pending = sum(item.status in (ItemStatus.QUEUED, ItemStatus.PUBLISHING) for item in items)
+    failed_items = [item for item in items if item.status == ItemStatus.FAILED]
+    errors = publication_errors(business=business, item_ids=[item.pk for item in failed_items]) if failed_items else {}
+    return PublishProgress(
+        total=len(items),
+        published=sum(item.status == ItemStatus.PUBLISHED for item in items),
+        failed=[(item, errors.get(item.pk, "")) for item in failed_items],
+        pending=pending,
+    )
+
+
+@dataclass(frozen=True)
+class DocumentViewer:
+    """What Item details shows of the document: a PDF page by page (drawn on the
+    server), an image, or nothing yet (an e-invoice before it has been read)."""
+
+    kind: str  # "pdf", "image" or "none"
+    pages: int = 1
+    src: str = ""
+    page_url: str = ""  # with "0" where the page number goes, for the viewer's script
+
+
+def document_viewer(*, document: Document) -> DocumentViewer:
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from items import documents
+
+    if document.is_einvoice and not document.rendition_name:
+        return DocumentViewer("none", pages=0)
+    if not document.is_pdf:
+        return DocumentViewer("image", src=reverse("items:document", args=[document.pk]))
+    storage_name = document.viewable[0]
+
+    def count() -> int:
+        try:
+            return documents.pdf_page_count(documents.read(storage_name))
+        except OSError:
+            return 0
+
+    pages = cache.get_or_set(f"items:pages:{storage_name}", count, timeout=24 * 3600)
+    return DocumentViewer(
+        "pdf",
+        pages=max(pages, 1),
+        src=reverse("items:document_page", args=[document.pk, 1]),
+        page_url=reverse("items:document_page", args=[document.pk, 0]),
     )
 
 
@@ -73,8 +266,25 @@ def item_get(*, business, pk) -> Item:
         "tracking_option_1__category",
         "tracking_option_2__category",
         "submitted_by",
+        "capture",
     )
     return access_object(queryset, business=business, pk=pk)
+
+
+def item_row_get(*, business, pk) -> Item:
+    """One Inbox row, as ``items_list`` reads it."""
+    return access_object(
+        Item.objects.select_related("contact", "category", "tax_rate", "document"), business=business, pk=pk
+    )
+
+
+def item_read_checks(*, item: Item) -> dict[str, dict]:
+    """For each field capture read with low confidence and nobody has checked yet: what
+    was read and the text it came from (Item details highlights them)."""
+    capture = getattr(item, "capture", None)  # the reverse one-to-one: None when never read
+    if capture is None:
+        return {}
+    return {name: capture.fields.get(name, {}) for name in item.unconfirmed_fields}
 
 
 def item_lines(*, item: Item) -> list:
@@ -89,14 +299,6 @@ def item_history(*, item: Item) -> QuerySet:
     return item.history.select_related("user")
 
 
-def item_neighbours(*, item: Item) -> tuple[int | None, int | None]:
-    """Previous (newer) and next (older) items in the Inbox's default order."""
-    inbox = Item.objects.for_business(item.business_id).filter(status__in=INBOX_STATUSES)
-    previous_id = inbox.filter(id__gt=item.id).order_by("id").values_list("id", flat=True).first()
-    next_id = inbox.filter(id__lt=item.id).order_by("-id").values_list("id", flat=True).first()
-    return previous_id, next_id
-
-
 def document_get(*, business, pk) -> Document:
     return access_object(Document, business=business, pk=pk)
 
@@ -108,8 +310,29 @@ def active_or_current(model_or_queryset, *, business, current_ids=()) -> QuerySe
     return queryset.filter(business=business).filter(Q(status=ListStatus.ACTIVE) | Q(pk__in=ids))
 
 
-def contacts_for_filter(*, business) -> QuerySet:
-    return Contact.objects.for_business(business).filter(status=ListStatus.ACTIVE).only("id", "name")
+CONTACT_SEARCH_LIMIT = 10
+
+
+def contact_search(*, business, query: str, role: str = "", limit: int = CONTACT_SEARCH_LIMIT) -> list[Contact]:
+    """Active contacts whose name (or tax number) contains ``query``, best first: an exact
+    name, then contacts of the wanted ``role`` ("supplier" or "customer"; a contact that
+    is neither yet fits both), then names starting with the query, then by name."""
+    query = " ".join((query or "").split())[:100]
+    queryset = Contact.objects.for_business(business).filter(status=ListStatus.ACTIVE)
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(tax_number__iexact=query))
+    right_kind = {"supplier": Q(is_supplier=True), "customer": Q(is_customer=True)}.get(role)
+    ranks = []
+    if query:
+        ranks.append(Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    if right_kind is not None:
+        fits = right_kind | Q(is_supplier=False, is_customer=False)
+        ranks.append(Case(When(fits, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    if query:
+        ranks.append(Case(When(name__istartswith=query, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    return list(
+        queryset.only("id", "name", "is_supplier", "is_customer", "tax_number").order_by(*ranks, "name", "id")[:limit]
+    )
 
 
 def contact_get(*, business, pk) -> Contact:

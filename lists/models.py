@@ -80,7 +80,8 @@ class Category(SyncedRecord):
         indexes = [models.Index(fields=["business", "status", "type"])]
 
     def __str__(self) -> str:
-        return f"{self.code} - {self.name}" if self.code else self.name
+        # As Xero's chart of accounts lists it: "429 · General Expenses".
+        return f"{self.code} · {self.name}" if self.code else self.name
 
     @property
     def type_label(self) -> str:
@@ -177,7 +178,12 @@ class TaxRate(SyncedRecord):
         constraints = [models.UniqueConstraint(fields=["business", "xero_id"], name="taxrate_unique_xero_id")]
 
     def __str__(self) -> str:
-        rate = format(self.effective_rate, "f").rstrip("0").rstrip(".")
+        """"20% VAT on Expenses" (Xero's "20% (VAT on Expenses)"), or the name with its rate
+        when the name doesn't say it: "GST on Expenses (10%)"."""
+        rate = format(self.effective_rate, "f")
+        rate = rate.rstrip("0").rstrip(".") if "." in rate else rate
+        if f"{rate}%" in self.name:
+            return " ".join(self.name.replace("(", " ").replace(")", " ").split())
         return f"{self.name} ({rate}%)"
 
     @property

@@ -1,11 +1,9 @@
 """Reads for the Lists pages and the refresh banner."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from dext.tenancy.models import Business
 from lists.models import (
@@ -22,7 +20,6 @@ from lists.models import (
 
 PAGE_SIZE = 50
 STATUS_FILTERS = ("active", "archived", "all")
-BANNER_SUCCESS_FOR = timedelta(minutes=10)
 
 
 @dataclass
@@ -151,15 +148,15 @@ def refresh_for_business(*, business: Business, pk) -> ListRefresh:
 
 
 def refresh_for_banner(*, business: Business) -> ListRefresh | None:
-    """The refresh the banner shows: one in progress, a recent success, or the last failure.
+    """The refresh a page shows when it loads: one in progress, or the last one if it
+    failed (it stays up until a later refresh succeeds, so nobody misses it).
 
-    A failure stays up until a later refresh succeeds, so nobody misses it; a success
-    is shown for a few minutes only.
+    A success is not: "Lists refreshed … Reload this page" is only true on a page that was
+    open while the refresh ran, and the banner polling there says it (``refresh_status``).
+    A page loaded afterwards already shows the new lists.
     """
     refresh = refresh_latest(business=business)
     if refresh is None or refresh.is_active or refresh.status == ListRefresh.Status.FAILED:
-        return refresh
-    if refresh.finished_at and refresh.finished_at > timezone.now() - BANNER_SUCCESS_FOR:
         return refresh
     return None
 

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from connections.xero.errors import XeroError, XeroRateLimited, XeroUnavailable
+from dext import hooks
 from dext.errors import ApplicationError
 from dext.tenancy.models import Business
 from lists import xero_mapping
@@ -122,6 +123,22 @@ def refresh_start(
         refresh_id = refresh.pk
         transaction.on_commit(lambda: _enqueue(refresh_id))
     return refresh
+
+
+def refresh_request(*, connection, acting_user) -> ListRefresh:
+    """Connections → Manage → Refresh integration data (and the admin's action): one
+    refresh at a time, only while the connection works."""
+    if not connection.is_connected:
+        raise ApplicationError(
+            "Reconnect to Xero first: the connection needs reconnecting before lists can be refreshed.",
+            code="not_connected",
+        )
+    return refresh_start(business=connection.business, acting_user=acting_user, reason="manual")
+
+
+def lists_on_connected(*, connection, kind: str, acting_user) -> None:
+    """After a connect (``dext/hooks.py``): a new or renewed connection starts with fresh lists."""
+    refresh_start(business=connection.business, acting_user=acting_user, reason="connect")
 
 
 def refresh_start_for_connected_businesses(*, reason: str = "schedule") -> list[ListRefresh]:
@@ -471,6 +488,46 @@ def _write(*, refresh: ListRefresh, fetched: _Fetched, xero_calls: int) -> None:
                 "error_code", "error_message",
             ]
         )
+        _note_in_connection_history(refresh=locked, progress=progress)
+        business_id, refresh_id = business.pk, locked.pk
+        # Apps above react once the rows are committed (items sends what uses an archived
+        # row back To review); lists never imports them.
+        transaction.on_commit(
+            lambda: hooks.announce(hooks.LISTS_REFRESHED, business_id=business_id, refresh_id=refresh_id), robust=True
+        )
+
+
+# Refreshes a person asked for are always in the connection's History; the scheduled ones
+# only when they changed something, so the History isn't four rows a day of nothing.
+REQUESTED_REASONS = ("manual", "list_page", "connect")
+
+
+def _note_in_connection_history(*, refresh: ListRefresh, progress: dict | None = None, failed: bool = False) -> None:
+    from connections.models import EventKind, XeroConnection
+    from connections.services import connection_event_record
+
+    connection = XeroConnection.objects.select_related("business").filter(business_id=refresh.business_id).first()
+    if connection is None:
+        return
+    if failed:
+        connection_event_record(connection=connection, kind=EventKind.REFRESH_FAILED, actor=refresh.requested_by,
+                                message=f"The lists could not be refreshed: {refresh.error_message}")
+        return
+    totals = {"changed": 0, "archived": 0}
+    for group in (progress or {}).values():
+        for key, value in (group.items() if isinstance(group, dict) else ()):
+            for kind in totals:
+                if key.endswith(f"_{kind}"):
+                    totals[kind] += value
+    changed, archived = totals["changed"], totals["archived"]
+    if refresh.reason not in REQUESTED_REASONS and not (changed or archived):
+        return
+    lists = ", ".join(ListGroup(group).label.lower() for group in refresh.lists if group in ListGroup.values)
+    summary = "nothing changed" if not (changed or archived) else f"{changed} new or changed, {archived} archived"
+    connection_event_record(
+        connection=connection, kind=EventKind.REFRESHED, actor=refresh.requested_by,
+        message=f"{lists[:1].upper()}{lists[1:]}: {summary}.",
+    )
 
 
 def _diff(model, *, business: Business, rows: dict) -> tuple[list, list[str]]:
@@ -528,6 +585,9 @@ def _mark_failed(*, refresh_id: int, code: str, message: str, xero_calls: int | 
     }
     if xero_calls is not None:
         changes["xero_calls"] = xero_calls
-    ListRefresh.objects.filter(
+    failed = ListRefresh.objects.filter(
         pk=refresh_id, status__in=[ListRefresh.Status.QUEUED, ListRefresh.Status.RUNNING]
     ).update(**changes)
+    if failed:
+        refresh = ListRefresh.objects.select_related("requested_by").get(pk=refresh_id)
+        _note_in_connection_history(refresh=refresh, failed=True)

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dext.tenancy.permissions import business_admin_required, business_member_required
-from lists import selectors, services
+from lists import banner, selectors, services
 from lists.models import ListGroup
 
 
@@ -29,7 +29,7 @@ def _render_list(request, *, template: str, title: str, group: str, listing, **e
         "group": group,
         "group_label": ListGroup(group).label,
         "last_refreshed": state.refreshed_at(group) if state else None,
-        "refresh": selectors.refresh_for_banner(business=request.business),
+        "refresh": banner.refresh_for_page(request),
         "status_choices": [("active", "Active"), ("archived", "Archived"), ("all", "All")],
         **extra,
     }
@@ -127,8 +127,11 @@ def refresh(request):
         )
     except services.UnknownListError:
         return render(request, "lists/_refresh_banner.html", {"refresh": None}, status=400)
+    banner.refresh_requested(request, refresh)
     if request.headers.get("HX-Request"):
-        return render(request, "lists/_refresh_banner.html", {"refresh": refresh})
+        refresh.refresh_from_db()
+        banner.refresh_finished_seen(request, refresh)
+        return render(request, "lists/_refresh_banner.html", {"refresh": refresh, "polled": True})
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("lists:categories")
@@ -144,4 +147,5 @@ def refresh_status(request):
         refresh = selectors.refresh_for_business(business=request.business, pk=refresh_id)
     else:
         refresh = selectors.refresh_for_banner(business=request.business)
-    return render(request, "lists/_refresh_banner.html", {"refresh": refresh})
+    banner.refresh_finished_seen(request, refresh)
+    return render(request, "lists/_refresh_banner.html", {"refresh": refresh, "polled": True})

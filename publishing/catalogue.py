@@ -5,6 +5,11 @@ are matched here to an entry with a stable ``code``, a message that says what ha
 and what to do, and where to fix it. The pre-publish check (``validation.py``) uses the
 same entries, so a problem reads the same whether dext or Xero spotted it. An unknown
 Xero error shows Xero's own words.
+
+Every pattern says where its wording comes from: Xero's own text, documented or
+publicly reported (the source is linked, and ``tests/test_catalogue.py`` matches each
+pattern against that text), or only the sandbox's invented wording where Xero's is not
+public (``SANDBOX``), which must never be the only thing a real Xero message relies on.
 """
 
 import re
@@ -98,6 +103,14 @@ ENTRIES: dict[str, Entry] = {
             "(Settings → Currencies) and refresh your lists, or change the item's currency, then publish again.",
         ),
         Entry(
+            "permission_missing",
+            "Xero hasn't given dext the “{permission}” permission, which it needs to {purpose}. An "
+            "administrator can reconnect from Business Settings → Connections → Manage → Reconnect and allow "
+            "it; then publish again.",
+            fix=FIX_CONNECTIONS,
+            fix_label="Go to Connections",
+        ),
+        Entry(
             "reconnect_required",
             "Xero didn't authorise the request: the connection needs reconnecting. An administrator can "
             "reconnect from Business Settings → Connections → Manage → Reconnect; then publish again.",
@@ -111,14 +124,14 @@ ENTRIES: dict[str, Entry] = {
         ),
         Entry(
             "attachment_failed",
-            "The item was published to Xero, but its document could not be attached. dext tried several "
-            "times; use Retry attachment, or attach the file to the document in Xero yourself.",
+            "The item was published to Xero, but its document could not be attached{reason}. Use Retry "
+            "attachment, or attach the file to the document in Xero yourself.",
             fix_label="Retry attachment",
         ),
         Entry(
             "attachment_too_large",
-            "The item was published to Xero, but the document is larger than Xero accepts for an attachment "
-            "(10 MB), so it wasn't attached. Attach a smaller copy in Xero.",
+            "The item was published to Xero, but its document could not be attached: it is {size} even after "
+            "compressing, and Xero accepts attachments up to {limit}. Attach a smaller copy in Xero.",
         ),
         Entry(
             "no_lines",
@@ -133,25 +146,49 @@ ENTRIES: dict[str, Entry] = {
     ]
 }
 
+XERO = "xero"  # Xero's own words, documented or publicly reported (``source``)
+SANDBOX = "sandbox"  # only the sandbox's invented wording: Xero's text is not public
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: re.Pattern
+    code: str
+    wording: str  # XERO or SANDBOX
+    source: str = ""  # where Xero's wording is published
+
+
 # Xero's wording → our entry. Order matters: the first match wins.
-_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"Account code '(?P<account>[^']*)' has been archived", re.I), "account_archived"),
-    (re.compile(r"Account code '(?P<account>[^']*)' is not a valid code", re.I), "account_invalid_for_document"),
-    (re.compile(r"TaxType code '(?P<tax_type>[^']*)' cannot be used with account code '(?P<account>[^']*)'", re.I),
-     "tax_type_invalid"),
-    (re.compile(r"TaxType code (?P<tax_type>\S+) cannot be used with this account code", re.I), "tax_type_invalid"),
-    (re.compile(r"before the (?P<lock>period|end of year) lock date, currently set at (?P<date>.+?)\.?$", re.I),
-     "lock_date"),
-    (re.compile(r"contact.*(?:has been )?archived", re.I), "contact_archived"),
-    (re.compile(r"tracking (?:option|category).*archived|no ACTIVE tracking", re.I), "tracking_archived"),
-    (re.compile(r"bank account details do not match|BankAccount.*(?:not valid|must be)", re.I),
-     "bank_account_not_recognised"),
-    (re.compile(r"tax amount cannot be greater than the line amount", re.I), "tax_greater_than_line"),
-    (re.compile(r"(?:Invoice|Credit ?Note) ?(?:#|number)? must be unique", re.I), "number_not_unique"),
-    (re.compile(r"status different from 'DRAFT'|not of valid status for modification", re.I), "not_draft"),
-    (re.compile(r"not subscribed to currency (?P<currency>[A-Z]{3})", re.I), "currency_not_enabled"),
-    (re.compile(r"limit of (?:invoices|bills)|plan limit|subscription", re.I), "plan_limit"),
-    (re.compile(r"Tax rate must be valid", re.I), "tax_rate_archived"),
+PATTERNS: list[Pattern] = [
+    Pattern(re.compile(r"Account code '(?P<account>[^']*)' has been archived", re.I), "account_archived", XERO,
+            "../shared/research/xero-api.md §4 (seen in public Xero integrations' tests)"),
+    Pattern(re.compile(r"Account code '(?P<account>[^']*)' is not a valid code", re.I),
+            "account_invalid_for_document", XERO, "../shared/research/xero-api.md §4"),
+    Pattern(re.compile(r"TaxType code '(?P<tax_type>[^']*)' cannot be used with account code '(?P<account>[^']*)'",
+                       re.I), "tax_type_invalid", XERO, "../shared/research/xero-api.md §4"),
+    Pattern(re.compile(r"before the (?P<lock>period|end of year) lock date, currently set at (?P<date>.+?)\.?$", re.I),
+            "lock_date", XERO, "../shared/research/xero-api.md §4 (Xero's text, quoted by Dext's help)"),
+    Pattern(re.compile(r"Archived contact", re.I), "contact_archived", XERO,
+            "https://github.com/calcinai/xero-php/issues/525"),
+    Pattern(re.compile(r"contact.*has been archived", re.I), "contact_archived", SANDBOX),
+    Pattern(re.compile(r"no ACTIVE tracking", re.I), "tracking_archived", XERO,
+            "https://github.com/calcinai/xero-php/issues/386"),
+    Pattern(re.compile(r"tracking option.*has been archived", re.I), "tracking_archived", SANDBOX),
+    Pattern(re.compile(r"^Account could not be found", re.I), "bank_account_not_recognised", XERO,
+            "https://github.com/freakboy3742/pyxero/issues/43"),
+    Pattern(re.compile(r"bank account must be an active account of type BANK", re.I),
+            "bank_account_not_recognised", SANDBOX),
+    Pattern(re.compile(r"tax amount cannot be greater than the line amount", re.I), "tax_greater_than_line", SANDBOX),
+    Pattern(re.compile(r"(?:Invoice|Credit Note) # must be unique", re.I), "number_not_unique", XERO,
+            "https://github.com/XeroAPI/Xero-Net/issues/257"),
+    Pattern(re.compile(r"not of valid status for modification", re.I), "not_draft", XERO,
+            "https://github.com/XeroAPI/Xero-NetStandard/issues/79"),
+    Pattern(re.compile(r"not subscribed to currency (?P<currency>[A-Z]{3})", re.I), "currency_not_enabled", XERO,
+            "../shared/research/xero-api.md §4"),
+    Pattern(re.compile(r"reached the limit of (?:invoices|bills)", re.I), "plan_limit", XERO,
+            "https://github.com/XeroAPI/xero-node/issues/548"),
+    Pattern(re.compile(r"Tax rate must be valid", re.I), "tax_rate_archived", XERO,
+            "https://github.com/XeroAPI/Xero-Java/issues/353"),
 ]
 
 
@@ -173,10 +210,16 @@ def problem(code: str, **values) -> PublishProblem:
 
 def from_xero_message(text: str, *, context: dict | None = None) -> PublishProblem:
     """Our entry for one of Xero's validation messages (Xero's words if none fits)."""
-    for pattern, code in _PATTERNS:
-        match = pattern.search(text or "")
+    for pattern in PATTERNS:
+        code = pattern.code
+        match = pattern.regex.search(text or "")
         if match:
             values = {**(context or {}), **{k: v for k, v in match.groupdict().items() if v}}
+            # Xero names accounts and tax rates by code; say the names the person chose.
+            labels = (context or {}).get("labels") or {}
+            for key in ("account", "tax_type"):
+                if values.get(key) in labels:
+                    values[key] = labels[values[key]]
             if code == "lock_date":
                 values["lock"] = "end of year" if "end" in values.get("lock", "").lower() else "period"
             return problem(code, xero_message=text, **values)

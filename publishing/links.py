@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-# Xero's deep links (https://developer.xero.com/documentation/guides/how-to-guides/deep-link-xero/).
+# Xero's deep links (https://developer.xero.com/documentation/guides/how-to-guides/deep-link-xero/):
+# https://go.xero.com/organisationlogin/default.aspx?shortcode=<ShortCode>&redirecturl=<path>, with
+# the guide's path for each kind of document (drafts open in the editor).
 _XERO_PATHS = {
     "ACCPAY": "/AccountsPayable/View.aspx?InvoiceID={id}",
     "ACCREC": "/AccountsReceivable/View.aspx?InvoiceID={id}",
@@ -12,6 +14,19 @@ _XERO_PATHS = {
     "SPEND": "/Bank/ViewTransaction.aspx?bankTransactionID={id}",
     "RECEIVE": "/Bank/ViewTransaction.aspx?bankTransactionID={id}",
 }
+_DRAFT_PATHS = {
+    "ACCPAY": "/AccountsPayable/Edit.aspx?InvoiceID={id}",
+    "ACCREC": "/AccountsReceivable/Edit.aspx?InvoiceID={id}",
+}
+
+
+def xero_deep_link(*, short_code: str, xero_type: str, xero_id: str, status: str = "") -> str:
+    """The deep link to one document, or "" when Xero has no documented path for it."""
+    paths = _DRAFT_PATHS if status == "DRAFT" and xero_type in _DRAFT_PATHS else _XERO_PATHS
+    path = paths.get(xero_type, "").format(id=xero_id)
+    if not path or not short_code:
+        return ""
+    return f"{settings.XERO_GO_URL}/organisationlogin/default.aspx?shortcode={short_code}&redirecturl={path}"
 
 
 def xero_document_url(publication) -> str:
@@ -19,15 +34,11 @@ def xero_document_url(publication) -> str:
 
     if not publication.xero_id:
         return ""
-    tenant_id, short_code = XeroConnection.objects.filter(business_id=publication.business_id).values_list(
-        "tenant_id", "organisation_short_code"
-    ).first() or ("", "")
-    if settings.XERO_SANDBOX and settings.XERO_API_URL.endswith("/xero-sandbox/api"):
-        base = settings.XERO_API_URL.removesuffix("/api")
-        return f"{base}/orgs/{tenant_id}/#document-{publication.xero_id}"
-    path = _XERO_PATHS.get(publication.xero_type, "").format(id=publication.xero_id)
-    query = f"&shortcode={short_code}" if short_code else ""
-    return f"https://go.xero.com/organisationlogin/default.aspx?redirecturl={path}{query}" if path else ""
+    short_code = XeroConnection.objects.filter(business_id=publication.business_id).values_list(
+        "organisation_short_code", flat=True
+    ).first() or ""
+    return xero_deep_link(short_code=short_code, xero_type=publication.xero_type, xero_id=publication.xero_id,
+                          status=publication.xero_status)
 
 
 def fix_url(fix: str, *, item_id: int) -> str:

@@ -56,6 +56,7 @@ class Publication(BusinessOwned):
     # Step 2: the payment of a bill published as Paid.
     payment_needed = models.BooleanField(default=False)
     payment_xero_id = models.CharField(max_length=64, blank=True)
+    payment_sent_at = models.DateTimeField(null=True, blank=True, help_text="When the payment was first sent.")
     # Step 3: the document's file.
     attachment_xero_id = models.CharField(max_length=64, blank=True)
     attachment_attempts = models.PositiveIntegerField(default=0)

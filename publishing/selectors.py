@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from connections.models import ConnectionStatus, XeroConnection
 from items.models import Item, ItemStatus
-from publishing.models import Publication
+from publishing.models import Publication, PublicationState
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,11 @@ def _panel(*, item: Item, membership) -> PublishPanel:
     if item.status in (ItemStatus.READY, ItemStatus.FAILED):
         return PublishPanel(True, publication=publication)
     return PublishPanel(False, publication=publication)
+
+
+def publication_errors(*, business, item_ids) -> dict[int, str]:
+    """Why each of these items' last publish failed (for the Inbox's bulk progress)."""
+    return dict(
+        Publication.objects.filter(business=business, item_id__in=list(item_ids), state=PublicationState.FAILED)
+        .values_list("item_id", "error_message")
+    )

@@ -7,22 +7,30 @@ Idempotency-Key make running it twice harmless. The publication's own attempt co
 workers cannot loop forever.
 """
 
+import contextlib
+
 from celery import shared_task
 
 from publishing import services
+from publishing.services.leases import leases_kept
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "max_retries": None}
 
 
-def _run(task, work):
-    while True:
-        try:
-            return work()
-        except services.RetryLater as exc:
-            if not task.request.is_eager:
-                raise task.retry(countdown=exc.countdown, exc=exc) from exc
-            # Run inline (tests, no broker): try again at once. The shared rate limiter
-            # still holds every call back until Xero's Retry-After has passed.
+def _run(task, work, publication_ids: list[int], *, carried: bool = False):
+    """Run ``work``, keeping the leases of ``publication_ids`` alive while it runs in a
+    worker, so a worker that dies lets go of them within a minute (``carried``: some are
+    not claimed by the work itself, so their leases start now)."""
+    eager = task.request.is_eager
+    with contextlib.nullcontext() if eager else leases_kept(publication_ids, renew_now=carried):
+        while True:
+            try:
+                return work()
+            except services.RetryLater as exc:
+                if not eager:
+                    raise task.retry(countdown=exc.countdown, exc=exc) from exc
+                # Run inline (tests, no broker): try again at once. The shared rate limiter
+                # still holds every call back until Xero's Retry-After has passed.
 
 
 def _redelivered(task) -> bool:
@@ -34,16 +42,19 @@ def _redelivered(task) -> bool:
 def publish_item(self, publication_id: int) -> str:
     return _run(self, lambda: services.publication_run(
         publication_id=publication_id, task_id=self.request.id or "", redelivered=_redelivered(self)
-    ))
+    ), [publication_id])
 
 
 @shared_task(bind=True, name="publishing.publish_batch", **TASK_OPTIONS)
 def publish_batch(self, publication_ids: list[int], later_batches: list[list[int]] | None = None) -> dict:
+    # The batch keeps the leases of the later batches it carries too: if this worker dies,
+    # the rest of the chain is picked up by the sweeper with it.
+    kept = publication_ids + [pk for batch in later_batches or [] for pk in batch]
     return _run(
         self, lambda: services.publications_run_batch(
             publication_ids=publication_ids, task_id=self.request.id or "", redelivered=_redelivered(self),
             later_batches=later_batches,
-        )
+        ), kept, carried=bool(later_batches),
     )
 
 

@@ -20,11 +20,11 @@ def problems_before_sending(item: Item) -> list[catalogue.PublishProblem]:
     categories = {c for c in [item.category, *[line.category for line in lines]] if c is not None}
     for category in sorted(categories, key=lambda c: c.code):
         if category.is_archived:
-            problems.append(catalogue.problem("account_archived", account=category.code or category.name))
+            problems.append(catalogue.problem("account_archived", account=str(category)))
     tax_rates = {t for t in [item.tax_rate, *[line.tax_rate for line in lines]] if t is not None}
     for tax_rate in sorted(tax_rates, key=lambda t: t.xero_id):
         if tax_rate.is_archived:
-            problems.append(catalogue.problem("tax_rate_archived", tax_type=f"{tax_rate.name} ({tax_rate.xero_id})"))
+            problems.append(catalogue.problem("tax_rate_archived", tax_type=str(tax_rate)))
     options = {
         o
         for o in [item.tracking_option_1, item.tracking_option_2,

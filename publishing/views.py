@@ -4,12 +4,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from dext.errors import ApplicationError
 from dext.tenancy.access import access_object
 from dext.tenancy.permissions import business_member_required, forbidden
 from items.models import Item
+from items.selectors import possible_duplicates
 from publishing import services
 
 
@@ -30,6 +32,14 @@ def publisher_required(view):
 @require_POST
 def item_publish(request, pk):
     item = access_object(Item, business=request.business, pk=pk)
+    if request.POST.get("confirmed") != "yes":
+        # A possible duplicate is published only once the person has said so.
+        found = possible_duplicates(business=request.business, items=[item], publishable_only=True)
+        if found:
+            return render(request, "items/publish_confirm.html", {
+                "title": "Publish a possible duplicate?", "duplicates": [(item, found[item.pk])],
+                "action": reverse("publishing:publish", args=[item.pk]), "back": reverse("items:detail", args=[item.pk]),
+            })
     try:
         result = services.publish_request(business=request.business, items=[item], acting_user=request.user)
     except ApplicationError as exc:

@@ -9,7 +9,7 @@ import yaml
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
-APP_SERVICES = {"migrate", "web", "worker", "beat"}
+APP_SERVICES = {"migrate", "web", "worker", "capture-worker", "beat"}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,22 @@ def test_every_service_has_a_healthcheck_or_runs_once(compose):
         assert "healthcheck" in service, name
 
 
+def test_capture_has_a_worker_on_its_own_queue(compose):
+    command = compose["services"]["capture-worker"]["command"]
+    assert command[command.index("-Q") + 1] == settings.CAPTURE_QUEUE
+    assert "-Q" not in compose["services"]["worker"]["command"]  # the default queue: publishing, lists
+
+
 def test_dockerfile_command_serves_the_wsgi_app():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "COPY requirements.lock" in dockerfile
     assert '"dext.wsgi:application"' in dockerfile
+
+
+def test_gunicorn_recycles_its_workers_with_jitter(compose):
+    """A worker that grew (a leak, a big upload) is replaced after a number of requests;
+    the jitter keeps the workers from all restarting at once."""
+    dockerfile_cmd = next(line for line in (BASE_DIR / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
+    for command in (compose["services"]["web"]["command"], yaml.safe_load(dockerfile_cmd.removeprefix("CMD"))):
+        assert int(command[command.index("--max-requests") + 1]) > 0, command
+        assert int(command[command.index("--max-requests-jitter") + 1]) > 0, command

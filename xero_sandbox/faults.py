@@ -77,18 +77,42 @@ def add_latency(
 def force_rate_limit(
     count: int = 1,
     *,
-    retry_after: int = 60,
+    retry_after: int | None = 60,
     problem: str = "minute",
     organisation: Organisation | None = None,
 ) -> FaultRule:
-    """The next ``count`` API calls answer 429 with ``Retry-After``."""
+    """The next ``count`` API calls answer 429 with ``X-Rate-Limit-Problem: problem`` and
+    ``Retry-After`` (none when ``retry_after`` is None, as a concurrent-limit 429 may come)."""
     return _rule(
         kind=FaultRule.Kind.RATE_LIMIT,
         count=count,
-        retry_after=retry_after,
+        retry_after=retry_after or 0,
         organisation=organisation,
         problem=problem,
     )
+
+
+def answer_key_conflict(
+    count: int = 1, *, path_prefix: str = "", method: str = "", organisation: Organisation | None = None
+) -> FaultRule:
+    """The next ``count`` matching calls answer 409, as APIs other than Xero do for an
+    Idempotency-Key whose first request is still in flight (Xero waits instead)."""
+    return _rule(
+        kind=FaultRule.Kind.KEY_CONFLICT, count=count, path_prefix=path_prefix, method=method.upper(),
+        organisation=organisation,
+    )
+
+
+def answer_batch_400(
+    count: int = 1, *, path_prefix: str = "", organisation: Organisation | None = None
+) -> FaultRule:
+    """The next ``count`` document batches (PUT/POST of Invoices, CreditNotes,
+    BankTransactions) save their valid elements and still answer 400 with only the failed
+    ones, whatever ``summarizeErrors`` says: Xero has been reported to do this
+    (xero-ruby #247 https://github.com/XeroAPI/xero-ruby/issues/247, Xero-Net #354
+    https://github.com/XeroAPI/Xero-Net/issues/354), so nothing in a 400 proves that
+    nothing was created."""
+    return _rule(kind=FaultRule.Kind.BATCH_400, count=count, path_prefix=path_prefix, organisation=organisation)
 
 
 def clear() -> None:
@@ -98,6 +122,14 @@ def clear() -> None:
 
 def active_rules() -> QuerySet[FaultRule]:
     return FaultRule.objects.filter(Q(remaining__isnull=True) | Q(remaining__gt=0))
+
+
+def armed_kinds(*, organisation: Organisation | None) -> frozenset[str]:
+    """The kinds of switch set for this organisation (or for all), in one query: a call
+    with none armed (nearly every call) skips :func:`take` altogether."""
+    return frozenset(
+        active_rules().filter(Q(organisation__isnull=True) | Q(organisation=organisation)).values_list("kind", flat=True)
+    )
 
 
 def take(*, kinds: tuple[str, ...], method: str, path: str, organisation: Organisation | None) -> FaultRule | None:
@@ -112,6 +144,8 @@ def take(*, kinds: tuple[str, ...], method: str, path: str, organisation: Organi
             continue
         if rule.kind == FaultRule.Kind.DROP_AFTER_COMMIT and not rule.method and method.upper() not in WRITE_METHODS:
             continue
+        if rule.kind == FaultRule.Kind.BATCH_400 and not _is_document_batch(method, path):
+            continue
         if rule.remaining is None:
             return rule
         with transaction.atomic():
@@ -120,6 +154,11 @@ def take(*, kinds: tuple[str, ...], method: str, path: str, organisation: Organi
         if taken:
             return rule
     return None
+
+
+def _is_document_batch(method: str, path: str) -> bool:
+    lowered = path.lower().rstrip("/")
+    return method.upper() in ("PUT", "POST") and lowered.endswith(("/invoices", "/creditnotes", "/banktransactions"))
 
 
 # --- Changes a user would make in Xero ---------------------------------------------------

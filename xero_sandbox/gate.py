@@ -2,10 +2,12 @@
 
 1. the bearer token (401, ``TokenExpired`` when expired),
 2. the ``Xero-tenant-id`` of an organisation connected for the token's user and app (403),
-3. the token's scopes for the method (403),
-4. rate limits (429, ``Retry-After``, ``X-Rate-Limit-Problem``),
-5. fault switches (latency, 500/503, dropped connection after commit),
-6. ``Idempotency-Key`` replay on POST/PUT,
+3. the token's scopes for the method (401 ``AuthorizationUnsuccessful``),
+4. rate limits (429, ``X-Rate-Limit-Problem``; ``Retry-After`` for the minute and day limits),
+5. fault switches (500/503, 409 for a key in flight, a batch answered 400),
+6. ``Idempotency-Key`` on POST/PUT: at most 128 characters, the first answer replayed,
+   a request whose key is still being served waits for that answer,
+7. fault switches (latency, dropped connection after commit),
 
 then the view, called as ``view(request, org, **kwargs)``. Every response after step 4
 carries Xero's ``X-*Limit-Remaining`` headers.
@@ -25,6 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from xero_sandbox import clock, faults
 from xero_sandbox.idempotency import (
     IDEMPOTENT_METHODS,
+    KEY_TOO_LONG,
+    MAX_KEY_LENGTH,
     idempotency_abandon,
     idempotency_begin,
     idempotency_finish,
@@ -42,6 +46,19 @@ XERO_500_DETAIL = (
 )
 # Xero's 503 during an outage is plain text; this wording is the sandbox's own.
 XERO_503_TEXT = "The Xero API is temporarily unavailable. Please try again later. (sandbox wording)"
+
+
+def bad_request(message: str) -> HttpResponse:
+    """A 400 in the shape of the spec's ``Error`` (``ErrorNumber``, ``Type``, ``Message``)."""
+    return json_response({"ErrorNumber": 400, "Type": "BadRequestException", "Message": message}, status=400)
+
+
+def key_in_flight_conflict() -> HttpResponse:
+    """409 for a key whose first request is still being served. Xero waits for the first
+    request instead; the fault switch ``faults.answer_key_conflict`` makes the sandbox answer
+    this way, as other APIs do (the IETF Idempotency-Key draft), so clients can be tested
+    against it. The wording is the sandbox's own."""
+    return xero_problem(409, "Conflict", "A request with this Idempotency-Key is still being processed (sandbox wording).")
 
 
 def json_response(data, status: int = 200) -> HttpResponse:
@@ -66,6 +83,15 @@ def xero_problem(status: int, title: str, detail: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def missing_scope() -> HttpResponse:
+    """A token without the scope a call needs: 401 ``AuthorizationUnsuccessful``, not 403
+    (Xero-NetStandard #178 https://github.com/XeroAPI/Xero-NetStandard/issues/178, #298
+    https://github.com/XeroAPI/Xero-NetStandard/issues/298, xero-node #320
+    https://github.com/XeroAPI/xero-node/issues/320). 403 is for a tenant that is not
+    connected (xero-node #472)."""
+    return xero_problem(401, "Unauthorized", "AuthorizationUnsuccessful")
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -172,18 +198,23 @@ def _serve(request, view, scopes, context, args, kwargs) -> HttpResponse:
     organisation = connection.organisation
     context["organisation_id"] = organisation.pk
     if not _allowed(method, set(token.scopes.split()), scopes):
-        return xero_problem(403, "Forbidden", "AuthenticationUnsuccessful")
+        return missing_scope()
 
-    forced = faults.take(
-        kinds=(FaultRule.Kind.RATE_LIMIT,), method=method, path=request.path, organisation=organisation
-    )
+    armed = faults.armed_kinds(organisation=organisation)
+
+    def take(*kinds: str) -> FaultRule | None:
+        if not armed.intersection(kinds):
+            return None
+        return faults.take(kinds=kinds, method=method, path=request.path, organisation=organisation)
+
+    forced = take(FaultRule.Kind.RATE_LIMIT)
     if forced is not None:
         return _too_many(forced.problem or "minute", forced.retry_after, {})
     decision = rate_limit_enter(app=token.app, organisation=organisation)
     if not decision.allowed:
         return _too_many(decision.problem, decision.retry_after, decision.headers)
     try:
-        response = _serve_counted(request, view, method, organisation, token, args, kwargs)
+        response = _serve_counted(request, view, method, organisation, token, args, kwargs, take)
     finally:
         rate_limit_exit(decision)
     for name, value in decision.headers.items():
@@ -192,24 +223,20 @@ def _serve(request, view, scopes, context, args, kwargs) -> HttpResponse:
 
 
 def _too_many(problem: str, retry_after: int, headers: dict[str, str]) -> HttpResponse:
+    """429 with ``X-Rate-Limit-Problem``. ``Retry-After`` only when there is a wait to give
+    (``retry_after`` > 0): Xero sends it for the minute and day limits, and a concurrent
+    refusal may come without it (https://developer.xero.com/documentation/guides/oauth2/limits/)."""
     response = xero_problem(429, "Too Many Requests", f"Rate limit exceeded: {problem} (sandbox wording)")
-    response["Retry-After"] = str(retry_after)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     response["X-Rate-Limit-Problem"] = problem
     for name, value in headers.items():
         response[name] = value
     return response
 
 
-def _serve_counted(request, view, method, organisation, token, args, kwargs) -> HttpResponse:
-    latency = faults.take(kinds=(FaultRule.Kind.LATENCY,), method=method, path=request.path, organisation=organisation)
-    if latency is not None and latency.latency_ms:
-        time.sleep(latency.latency_ms / 1000)
-    failure = faults.take(
-        kinds=(FaultRule.Kind.ERROR_500, FaultRule.Kind.ERROR_503),
-        method=method,
-        path=request.path,
-        organisation=organisation,
-    )
+def _serve_counted(request, view, method, organisation, token, args, kwargs, take) -> HttpResponse:
+    failure = take(FaultRule.Kind.ERROR_500, FaultRule.Kind.ERROR_503)
     if failure is not None:
         if failure.kind == FaultRule.Kind.ERROR_503:
             return HttpResponse(XERO_503_TEXT, status=503, content_type="text/plain; charset=utf-8")
@@ -218,26 +245,29 @@ def _serve_counted(request, view, method, organisation, token, args, kwargs) -> 
             status=500,
         )
 
+    if take(FaultRule.Kind.KEY_CONFLICT) is not None:
+        return key_in_flight_conflict()
+
     record = None
     key = request.headers.get("Idempotency-Key", "").strip()
     if key and method in IDEMPOTENT_METHODS:
+        if len(key) > MAX_KEY_LENGTH:
+            return bad_request(KEY_TOO_LONG)
         outcome = idempotency_begin(request=request, app=token.app, key=key)
         if outcome.replay is not None:
             return outcome.replay
         if outcome.conflict == "different":
-            return xero_problem(
-                400,
-                "Bad Request",
-                "The Idempotency-Key has already been used for a different request (sandbox wording).",
-            )
+            return bad_request("The Idempotency-Key has already been used for a different request (sandbox wording).")
         if outcome.conflict == "in_progress":
-            return xero_problem(
-                409,
-                "Conflict",
-                "A request with this Idempotency-Key is still being processed (sandbox wording).",
-            )
+            # Still being served after the longest wait: the sandbox's own last resort.
+            return key_in_flight_conflict()
         record = outcome.record
 
+    latency = take(FaultRule.Kind.LATENCY)
+    if latency is not None and latency.latency_ms:
+        time.sleep(latency.latency_ms / 1000)
+    if take(FaultRule.Kind.BATCH_400) is not None:
+        request.sandbox_batch_400 = True
     try:
         response = view(request, organisation, *args, **kwargs)
     except BaseException:
@@ -247,9 +277,6 @@ def _serve_counted(request, view, method, organisation, token, args, kwargs) -> 
     if record is not None:
         idempotency_finish(record=record, response=response)
 
-    drop = faults.take(
-        kinds=(FaultRule.Kind.DROP_AFTER_COMMIT,), method=method, path=request.path, organisation=organisation
-    )
-    if drop is not None:
+    if take(FaultRule.Kind.DROP_AFTER_COMMIT) is not None:
         return _dropped_connection(request, response)
     return response

@@ -42,7 +42,7 @@ class RateDecision:
     allowed: bool
     headers: dict[str, str]
     problem: str = ""  # minute, day, concurrent or appminute
-    retry_after: int = 0
+    retry_after: int = 0  # seconds for Retry-After; 0 sends none
     in_flight_id: int | None = None
 
 
@@ -92,7 +92,9 @@ def rate_limit_enter(*, app: SandboxApp, organisation: Organisation) -> RateDeci
         elif app_minute.count >= config["app_minute"]:
             refusal = ("appminute", minute_left)
         elif in_flight.count() >= config["concurrent"]:
-            refusal = ("concurrent", 1)
+            # No Retry-After: Xero gives one for the minute and day limits only
+            # (https://developer.xero.com/documentation/guides/oauth2/limits/).
+            refusal = ("concurrent", 0)
         if refusal:
             return RateDecision(False, headers(0), problem=refusal[0], retry_after=refusal[1])
 

@@ -171,11 +171,14 @@ class FaultRule(models.Model):
         DROP_AFTER_COMMIT = "drop_after_commit", "Drop the connection after the write commits"
         LATENCY = "latency", "Add latency"
         RATE_LIMIT = "rate_limit", "Answer 429"
+        KEY_CONFLICT = "key_conflict", "Answer 409 as if the Idempotency-Key were in flight"
+        BATCH_400 = "batch_400", "Save a batch's valid elements but answer 400"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     # How many more calls it applies to; null means until cleared (latency).
     remaining = models.PositiveIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(default=0)
+    # Retry-After of a forced 429; 0 sends none (as a concurrent-limit 429 may come).
     retry_after = models.PositiveIntegerField(default=60)
     # X-Rate-Limit-Problem for a forced 429.
     problem = models.CharField(max_length=20, default="minute", blank=True)
@@ -251,3 +254,21 @@ class RequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class SigningKey(models.Model):
+    """The RSA key the sandbox signs its id and access tokens with (RS256, as Xero).
+
+    Published (public half only) at the identity service's JWKS; made on first use, so
+    the web server and the worker, sharing the database, share the key.
+    """
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_key_pem = models.TextField()
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"signing key {self.kid}"

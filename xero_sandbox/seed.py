@@ -1,4 +1,4 @@
-"""Demo data: the built-in app, the demo Xero user and the two demo organisations."""
+"""Demo data: the built-in app, the demo Xero user and the demo organisations (UK, NZ, AU)."""
 
 import importlib
 import uuid
@@ -30,12 +30,21 @@ DEMO_ORGANISATIONS = [
         "base_currency": "NZD",
         "timezone": "NEWZEALANDSTANDARDTIME",
     },
+    {
+        # The demo's Harbour Cafe Pty (AU, AUD) connects to this one.
+        "id": uuid.UUID("6f1b3c5e-0d6a-4a1e-9a55-0a6b8e1c0b03"),
+        "name": "Demo Company (AU)",
+        "short_code": "!aU5dm",
+        "country_code": "AU",
+        "base_currency": "AUD",
+        "timezone": "AUSEASTERNSTANDARDTIME",
+    },
 ]
 
 
 @transaction.atomic
-def seed_identity() -> list[Organisation]:
-    """The app, the user and the organisations (idempotent)."""
+def seed_identity(*, organisations: list[dict] | None = None) -> list[Organisation]:
+    """The app, the user and the organisations (all the demo ones by default; idempotent)."""
     now = clock.now()
     SandboxApp.objects.update_or_create(
         client_id=settings.XERO_SANDBOX_CLIENT_ID,
@@ -60,15 +69,15 @@ def seed_identity() -> list[Organisation]:
             "created": now,
         },
     )
-    organisations = []
-    for values in DEMO_ORGANISATIONS:
+    seeded = []
+    for values in DEMO_ORGANISATIONS if organisations is None else organisations:
         fields = {key: value for key, value in values.items() if key != "id"}
         organisation, _ = Organisation.objects.get_or_create(
             id=values["id"], defaults={**fields, "created": now}
         )
         organisation.users.add(user)
-        organisations.append(organisation)
-    return organisations
+        seeded.append(organisation)
+    return seeded
 
 
 def seed_sandbox() -> list[Organisation]:

@@ -7,11 +7,10 @@ import hmac
 import secrets
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from xero_sandbox import clock, jwt_hs256
+from xero_sandbox import clock, signing
 from xero_sandbox.models import (
     AccessToken,
     AuthorisationCode,
@@ -39,11 +38,6 @@ class TokenError(Exception):
         self.error = error
         self.status = status
         self.description = description
-
-
-def signing_key() -> str:
-    """The sandbox's token-signing key, derived from SECRET_KEY so it is never the key itself."""
-    return hashlib.sha256(f"xero-sandbox:{settings.SECRET_KEY}".encode()).hexdigest()
 
 
 def user_authenticate(*, email: str, password: str) -> SandboxUser | None:
@@ -124,7 +118,7 @@ def _issue(
     now = clock.now()
     issued_at = int(now.timestamp())
     scope_list = scopes.split()
-    access_token = jwt_hs256.encode(
+    access_token = signing.sign(
         {
             "nbf": issued_at,
             "exp": issued_at + ACCESS_TOKEN_SECONDS,
@@ -138,8 +132,7 @@ def _issue(
             "jti": secrets.token_hex(16),
             "authentication_event_id": str(auth_event_id),
             "scope": scope_list,
-        },
-        key=signing_key(),
+        }
     )
     AccessToken.objects.create(
         token_hash=token_digest(access_token),
@@ -173,7 +166,7 @@ def _issue(
         }
         if nonce:
             claims["nonce"] = nonce
-        body["id_token"] = jwt_hs256.encode(claims, key=signing_key())
+        body["id_token"] = signing.sign(claims)
     body.update(
         {
             "access_token": access_token,

@@ -23,6 +23,7 @@ def point_product_at_sandbox(settings, live_server_url: str) -> None:
     settings.XERO_LOGIN_URL = f"{base}/login/identity/connect/authorize"
     settings.XERO_IDENTITY_URL = f"{base}/identity"
     settings.XERO_API_URL = f"{base}/api"
+    settings.XERO_GO_URL = f"{base}/go"
     settings.XERO_REDIRECT_URI = f"{live_server_url}{reverse('connections:xero_callback')}"
     settings.XERO_SANDBOX_REDIRECT_URIS = [settings.XERO_REDIRECT_URI]
     settings.SITE_URL = live_server_url

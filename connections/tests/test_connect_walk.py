@@ -143,3 +143,33 @@ def test_refresh_starts_one_lists_job(xero_connected_business, client):
     assert ListRefresh.objects.filter(business=business).count() == before + 1
     page = client.get(reverse("connections:index")).content.decode()
     assert "Lists refreshed" in page or "Refresh in progress" in page
+
+
+def test_connecting_again_after_a_disconnect_is_recorded_as_connected(xero_connected_business, client):
+    business, connection = xero_connected_business
+    client.post(reverse("connections:disconnect"))
+    page = client.get(reverse("connections:index")).content.decode()
+    # The disconnected organisation's row has its own Connect button, not only under Manage.
+    row = page[page.index("<td>Xero</td>"):page.index("</tr>", page.index("<td>Xero</td>"))]
+    assert '<input type="hidden" name="purpose" value="connect">' in row
+    assert '<button type="submit" class="button button--primary">Connect</button>' in row
+
+    assert connect(client, organisation="Demo Company (UK)", purpose="connect").status_code == 302
+    kinds = list(ConnectionEvent.objects.filter(business=business).order_by("created", "pk").values_list("kind", flat=True))
+    assert kinds.count(EventKind.CONNECTED) == 2 and EventKind.RECONNECTED not in kinds
+
+
+def test_list_refreshes_are_in_the_connection_history(xero_connected_business, client, admin_user):
+    business, _ = xero_connected_business
+    # Connecting refreshed the lists; Manage → Refresh integration data does it again.
+    client.post(reverse("connections:refresh"))
+    events = ConnectionEvent.objects.filter(business=business, kind=EventKind.REFRESHED).order_by("created", "pk")
+    assert events.count() == 2
+    first, second = events
+    assert first.actor == admin_user
+    assert first.message.startswith("Categories and payment methods, suppliers and customers")
+    assert "new or changed" in first.message
+    assert second.message.endswith(": nothing changed.")
+    page = client.get(reverse("connections:index")).content.decode()
+    history = page[page.index('id="connection-history"'):]
+    assert "<td>Lists refreshed</td>" in history and "nothing changed." in history

@@ -18,13 +18,15 @@ SDK pitfalls handled here (see shared/research/xero-api.md §6):
 import contextlib
 import json
 import logging
+import random
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import certifi
 import urllib3
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from xero_python.accounting import AccountingApi
 from xero_python.api_client import ApiClient
@@ -34,13 +36,15 @@ from xero_python.exceptions import ApiException
 from xero_python.identity import IdentityApi
 
 from connections.models import EventKind, XeroConnection
-from connections.xero import tokens
+from connections.xero import permissions, tokens
 from connections.xero.dates import parse_xero_datetime
 from connections.xero.errors import (
     XeroAuthError,
     XeroError,
     XeroNotFound,
+    XeroPermissionMissing,
     XeroRateLimited,
+    XeroRequestInFlight,
     XeroUnavailable,
     XeroValidationError,
 )
@@ -124,11 +128,28 @@ def _header_dict(headers) -> dict:
         return {}
 
 
-def _retry_after(headers: dict, default: float = 60.0) -> float:
+# A 429 for the concurrent limit may come without Retry-After: a short, jittered pause is
+# enough for one of the five calls in flight to finish.
+CONCURRENT_BACKOFF = (1.0, 2.0)
+
+
+def _retry_after(headers: dict, *, problem: str, window_seconds: float) -> float:
+    """How long to wait after a 429: ``Retry-After`` when Xero sends one; otherwise by
+    ``X-Rate-Limit-Problem``: the minute (or app minute) window, the rest of the UTC day,
+    or a brief jittered pause for the concurrent limit (or when Xero doesn't say which)
+    (https://developer.xero.com/documentation/guides/oauth2/limits/)."""
     try:
-        return max(0.0, float(headers.get("retry-after", default)))
+        if headers.get("retry-after") not in (None, ""):
+            return max(0.0, float(headers["retry-after"]))
     except (TypeError, ValueError):
-        return default
+        pass
+    if problem in ("minute", "appminute"):
+        return window_seconds
+    if problem == "day":
+        now = datetime.now(UTC)
+        midnight = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+        return (midnight - now).total_seconds()
+    return random.uniform(*CONCURRENT_BACKOFF)  # noqa: S311 - jitter, not security
 
 
 def _parse_json(raw: bytes | str) -> dict | list:
@@ -220,7 +241,7 @@ class XeroApi:
                 # surfaces now, as a urllib3 error.
                 body = raw.data
             except ApiException as exc:
-                self._raise_for(exc)
+                self._raise_for(exc, method=method)
             except urllib3.exceptions.HTTPError as exc:
                 error = XeroUnavailable(f"Connection to Xero failed: {type(exc).__name__}")
                 error.outcome_unknown = write
@@ -234,7 +255,7 @@ class XeroApi:
         XeroConnection.objects.filter(pk=self.connection_id).update(last_used_at=timezone.now())
         return response
 
-    def _raise_for(self, exc: ApiException):
+    def _raise_for(self, exc: ApiException, *, method: str = ""):
         status = getattr(exc, "status", 0) or 0
         headers = _header_dict(getattr(exc, "headers", None))
         raw_body = getattr(exc, "body", b"") or b""
@@ -247,17 +268,29 @@ class XeroApi:
         if status == 0:
             raise XeroUnavailable(f"Could not reach Xero: {getattr(exc, 'reason', '')}") from exc
         if status == 429:
-            retry_after = _retry_after(headers)
+            problem = str(headers.get("x-rate-limit-problem", "")).lower()
+            retry_after = _retry_after(headers, problem=problem, window_seconds=self.limiter.limits.window_seconds)
             self.limiter.block(retry_after)
             raise XeroRateLimited(
-                "Xero answered 429 Too Many Requests.",
+                f"Xero answered 429 Too Many Requests ({problem or 'no X-Rate-Limit-Problem'}).",
                 retry_after=retry_after,
-                problem=str(headers.get("x-rate-limit-problem", "")),
+                problem=problem,
                 status=status,
                 body=body,
             ) from exc
         if status == 401:
-            raise _TokenRejected(str(body.get("Detail") or "Unauthorized") if isinstance(body, dict) else "Unauthorized")
+            detail = str(body.get("Detail") or "Unauthorized") if isinstance(body, dict) else "Unauthorized"
+            if "AuthorizationUnsuccessful" in detail:
+                # A scope the call needs was not granted: no refresh (it would not add the
+                # scope and spends a rotation), the administrator is told what to allow.
+                permission = permissions.permission_for_call(method)
+                self._note_permission_refused(permission)
+                raise XeroPermissionMissing(detail, permission=permission, status=status, body=body) from exc
+            raise _TokenRejected(detail)
+        if status == 409:
+            raise XeroRequestInFlight(
+                "Xero is still processing an earlier request with this Idempotency-Key.", status=status, body=body
+            ) from exc
         if status == 403:
             detail = str(body.get("Detail") or "Forbidden") if isinstance(body, dict) else "Forbidden"
             self._mark_disconnected(
@@ -279,6 +312,17 @@ class XeroApi:
             raise XeroUnavailable(f"Xero answered {status}.", status=status, body=body) from exc
         raise XeroError(f"Xero answered {status}.", status=status, body=body) from exc
 
+    def _note_permission_refused(self, permission) -> None:
+        """Xero says the token lacks ``permission``: our record of the granted scopes follows,
+        so the Connections page names it."""
+        if permission is None:
+            return
+        with transaction.atomic():
+            connection = XeroConnection.objects.select_for_update().filter(pk=self.connection_id).first()
+            if connection is not None:
+                connection.scopes = permissions.scopes_without(connection.scopes, permission)
+                connection.save(update_fields=["scopes", "updated"])
+
     def _mark_disconnected(self, reason: str, *, kind: str) -> None:
         from connections import services
 
@@ -286,8 +330,8 @@ class XeroApi:
         services.connection_mark_needs_reconnect(connection=connection, kind=kind, reason=reason)
 
     # --- reads (raw Xero JSON) ------------------------------------------------------
-    def _list(self, method: str, key: str, **kwargs) -> list[dict]:
-        data = self.call(self.accounting, method, self.tenant_id, **kwargs).data
+    def _list(self, method: str, key: str, *args, **kwargs) -> list[dict]:
+        data = self.call(self.accounting, method, self.tenant_id, *args, **kwargs).data
         if not isinstance(data, dict) or not isinstance(data.get(key, []), list):
             raise XeroUnavailable(f"Xero's {key} response had an unexpected shape.")
         return data.get(key) or []
@@ -357,6 +401,18 @@ class XeroApi:
             raise XeroUnavailable(f"Xero's answer to creating {endpoint} did not list every document.")
         return elements
 
+    def create_contact(self, payload: dict, *, idempotency_key: str) -> dict:
+        """PUT one new contact (https://developer.xero.com/documentation/api/accounting/contacts).
+        A name another active contact has raises :class:`XeroValidationError`."""
+        data = self.call(
+            self.accounting, "create_contacts", self.tenant_id, {"Contacts": [payload]},
+            idempotency_key=idempotency_key, write=True,
+        ).data
+        contacts = data.get("Contacts") if isinstance(data, dict) else None
+        if not isinstance(contacts, list) or not contacts or not contacts[0].get("ContactID"):
+            raise XeroUnavailable("Xero's answer to creating a contact had no contact.")
+        return contacts[0]
+
     def create_payments(self, payments: list[dict], *, idempotency_key: str) -> list[dict]:
         data = self.call(
             self.accounting, "create_payments", self.tenant_id, {"Payments": payments},
@@ -384,18 +440,21 @@ class XeroApi:
         return attachments[0]
 
     def find_documents(
-        self, endpoint: str, *, contact_ids: list[str], numbers: list[str] | None = None, where: str | None = None
+        self, endpoint: str, *, where: str, page: int = 1, page_size: int = 100, order: str = "UpdatedDateUTC DESC"
     ) -> list[dict]:
-        """Documents that may be ours, for checking before creating again."""
-        if endpoint == "Invoices":
-            kwargs = {"contact_i_ds": contact_ids, "page": 1}
-            if numbers:
-                kwargs["invoice_numbers"] = numbers
-            if where:
-                kwargs["where"] = where
-            return self._list("get_invoices", "Invoices", **kwargs)
-        method = {"CreditNotes": "get_credit_notes", "BankTransactions": "get_bank_transactions"}[endpoint]
-        return self._list(method, endpoint, where=where or "", page=1)
+        """One page of documents matching ``where``, newest change first, for checking
+        before creating again (https://developer.xero.com/documentation/api/accounting/invoices:
+        ``where``, ``order``, ``page``, ``pageSize``)."""
+        method = {"Invoices": "get_invoices", "CreditNotes": "get_credit_notes",
+                  "BankTransactions": "get_bank_transactions"}[endpoint]
+        return self._list(method, endpoint, where=where, order=order, page=page, page_size=page_size)
+
+    def get_invoice(self, invoice_id: str) -> dict:
+        """One invoice or bill with its payments and AmountDue."""
+        invoices = self._list("get_invoice", "Invoices", invoice_id)
+        if not invoices:
+            raise XeroNotFound(f"Xero returned no invoice {invoice_id}.")
+        return invoices[0]
 
     # --- /connections -----------------------------------------------------------------
     def get_tenants(self) -> list["Tenant"]:

@@ -33,6 +33,26 @@ class XeroAuthError(XeroError):
     )
 
 
+class XeroPermissionMissing(XeroAuthError):
+    """Xero answered 401 ``AuthorizationUnsuccessful``: the token is valid but lacks the scope
+    this call needs. A refresh can't help (the new token has the same scopes); reconnecting
+    and allowing the permission can."""
+
+    code = "permission_missing"
+
+    def __init__(self, detail: str = "", *, permission=None, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.permission = permission  # connections.xero.permissions.Permission, when known
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        what = f"“{self.permission.label}” ({self.permission.purpose})" if self.permission else "a permission it needs"
+        return (
+            f"Xero hasn't given dext the {what} permission. An administrator can reconnect from "
+            "Business Settings → Connections → Manage → Reconnect and allow it."
+        )
+
+
 class XeroRateLimited(XeroError):
     code = "rate_limited"
     user_message = "Xero's usage limit was reached. dext will try again automatically."
@@ -67,3 +87,14 @@ class XeroUnavailable(XeroError):
 
     code = "unavailable"
     user_message = "Xero is not responding right now. dext will try again automatically."
+
+
+class XeroRequestInFlight(XeroUnavailable):
+    """Xero (or something in front of it) says a request with the same Idempotency-Key is
+    still being processed. Xero itself makes the second request wait for the first
+    (https://developer.xero.com/documentation/guides/idempotent-requests/idempotency/); any
+    answer like this means "the first is still running": ask again in a moment with the same
+    key, which then replays the first request's answer."""
+
+    code = "request_in_flight"
+    retry_after = 2.0

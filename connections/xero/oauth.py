@@ -6,7 +6,9 @@ grants itself with ``requests`` (https://developer.xero.com/documentation/guides
 """
 
 import base64
+import functools
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.utils import timezone
@@ -175,22 +178,86 @@ def revoke(*, refresh_token: str) -> None:
         logger.warning("Xero token revocation answered %s", response.status_code)
 
 
-def id_token_claims(id_token: str) -> dict:
-    """The claims of an OIDC id_token received directly from the token endpoint over TLS.
+class IdTokenInvalid(XeroError):
+    """The id_token is missing, not signed by Xero's key, not for us, expired, or not for
+    this sign-in (nonce)."""
 
-    OpenID Connect Core §3.1.3.7 lets a client that got the token straight from the
-    token endpoint rely on TLS instead of checking the signature; we still check the
-    audience and the nonce we sent.
-    """
+    code = "id_token_invalid"
+
+
+# Xero signs id_tokens with RS256; anything else (HS256 with a public key, "none") is refused.
+ID_TOKEN_ALGORITHMS = ["RS256"]
+# Clock skew tolerated between Xero and us when checking exp/iat.
+ID_TOKEN_LEEWAY_SECONDS = 60
+JWKS_CACHE_SECONDS = 3600
+
+
+@functools.lru_cache(maxsize=8)
+def _openid_configuration(identity_url: str) -> dict:
+    """Xero's OpenID discovery document (issuer, jwks_uri), once per process."""
     try:
-        payload = id_token.split(".")[1]
-        payload += "=" * (-len(payload) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (IndexError, ValueError):
+        response = requests.get(f"{identity_url}/.well-known/openid-configuration", timeout=settings.XERO_HTTP_TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise XeroUnavailable(f"Could not read Xero's OpenID configuration: {type(exc).__name__}") from exc
+    if not isinstance(document, dict) or not document.get("jwks_uri"):
+        raise XeroUnavailable("Xero's OpenID configuration has no jwks_uri.")
+    return document
+
+
+@functools.lru_cache(maxsize=8)
+def _jwks_client(jwks_uri: str) -> jwt.PyJWKClient:
+    # Keys are cached for an hour; a token signed with a key not in the cache refetches.
+    return jwt.PyJWKClient(
+        jwks_uri,
+        cache_jwk_set=True,
+        lifespan=JWKS_CACHE_SECONDS,
+        timeout=int(settings.XERO_HTTP_TIMEOUT[1]),
+        headers={"User-Agent": "dext", "Accept": "application/json"},
+    )
+
+
+def id_token_verify(id_token: str, *, nonce: str) -> dict:
+    """The claims of Xero's id_token, once its signature (Xero's published key), issuer,
+    audience (our client id), expiry and nonce (the one we sent) all hold.
+
+    Returns {} when we did not ask for ``openid`` (no id_token is issued then).
+    https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+    """
+    if not id_token:
+        if "openid" in settings.XERO_SCOPES.split():
+            raise IdTokenInvalid("Xero's answer had no id_token.")
         return {}
-    return claims if isinstance(claims, dict) else {}
+    issuer = settings.XERO_IDENTITY_URL
+    configuration = _openid_configuration(issuer)
+    try:
+        key = _jwks_client(configuration["jwks_uri"]).get_signing_key_from_jwt(id_token)
+        claims = jwt.decode(
+            id_token,
+            key.key,
+            algorithms=ID_TOKEN_ALGORITHMS,
+            audience=settings.XERO_CLIENT_ID,
+            issuer=issuer,
+            leeway=ID_TOKEN_LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.PyJWKClientConnectionError as exc:
+        raise XeroUnavailable(f"Could not read Xero's signing keys: {exc}") from exc
+    except jwt.PyJWTError as exc:
+        raise IdTokenInvalid(f"The id_token failed verification: {type(exc).__name__}") from exc
+    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+        raise IdTokenInvalid("The id_token's nonce is not the one sent with this sign-in.")
+    return claims
 
 
 def access_token_claims(access_token: str) -> dict:
-    """Xero's access tokens are JWTs carrying ``authentication_event_id``; opaque ones give {}."""
-    return id_token_claims(access_token)
+    """Xero's access tokens are JWTs carrying ``authentication_event_id``; opaque ones give {}.
+
+    Read only to narrow GET /connections to this sign-in; Xero's API checks the token
+    itself, so its signature is not ours to verify."""
+    try:
+        claims = jwt.decode(access_token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims if isinstance(claims, dict) else {}

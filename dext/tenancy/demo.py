@@ -56,6 +56,11 @@ def seed_demo_tenancy(*, password: str = DEFAULT_PASSWORD) -> DemoTenancy:
         logins=[
             (ADMIN_EMAIL, password, "administrator of Demo Bakery Ltd and Harbour Cafe Pty"),
             (STAFF_EMAIL, password, "standard user of Demo Bakery Ltd"),
-            (SUPPORT_EMAIL, password, "support staff: Django admin at /admin/"),
+            (
+                SUPPORT_EMAIL,
+                password,
+                "support staff: Django admin at /admin/; the first login asks you to set up "
+                "two-factor with an authenticator app (scan the QR code or type its key)",
+            ),
         ],
     )

@@ -1,5 +1,3 @@
-from django.utils.functional import SimpleLazyObject
-
 from dext.tenancy.selectors import membership_current
 
 SESSION_KEY = "current_business_id"
@@ -10,14 +8,18 @@ class CurrentBusinessMiddleware:
 
     The business comes from the session (set by the business switcher), and is only
     ever one the user is a member of; otherwise the user's first business is used.
+    Both are ``None`` for a visitor and for a signed-in user with no business (support
+    staff, someone removed from their only business). They are looked up eagerly: a lazy
+    object wrapping ``None`` is never ``is None``, which let such users into pages that
+    need a business.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(lambda: _membership(request))
-        request.business = SimpleLazyObject(lambda: request.membership and request.membership.business)
+        request.membership = _membership(request)
+        request.business = request.membership.business if request.membership is not None else None
         return self.get_response(request)
 
 

@@ -23,6 +23,9 @@ class Business(models.Model):
         max_length=3, validators=[currency_code_validator], help_text="ISO 4217 code, e.g. GBP."
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Set by an administrator (Business Settings → Security): members must sign in with
+    # two-factor authentication before they can use this business.
+    require_two_factor = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "businesses"

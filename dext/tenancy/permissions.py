@@ -1,6 +1,7 @@
 """Server-side role checks for views.
 
-``business_member_required`` - signed in and a member of a business.
+``business_member_required`` - signed in and a member of a business (support staff,
+who belong to none, are sent to the admin; anyone else to the "no business yet" page).
 ``business_admin_required`` - additionally an administrator of the current business;
 anyone else gets the 403 page that tells them whom to ask.
 """
@@ -20,7 +21,7 @@ def business_member_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.membership is None:
-            return redirect("tenancy:no_business")
+            return redirect("admin:index" if request.user.is_staff else "tenancy:no_business")
         return view(request, *args, **kwargs)
 
     return wrapper

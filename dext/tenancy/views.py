@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dext.accounts.throttle import Throttled, throttle_hit
 from dext.tenancy import services
 from dext.tenancy.access import access_object
 from dext.tenancy.forms import InviteForm, MembershipForm, SignupForm
@@ -15,8 +16,11 @@ from dext.tenancy.permissions import business_admin_required, business_member_re
 from dext.tenancy.selectors import business_members, memberships_for_user
 
 
-@business_member_required
+@login_required
 def home(request):
+    if not request.membership:  # a lazy object: "is None" would never be true
+        # Support staff work in the admin; anyone else with no business is told so.
+        return redirect("admin:index" if request.user.is_staff else "tenancy:no_business")
     return redirect("items:inbox")
 
 
@@ -24,8 +28,13 @@ def home(request):
 @require_POST
 def business_switch(request):
     """Make another of the user's businesses the current one (404-free: unknown ids are ignored)."""
-    business_id = request.POST.get("business")
-    membership = memberships_for_user(user=request.user).filter(business_id=business_id).first()
+    business_id = request.POST.get("business", "")
+    # Anything that is not a plain id is ignored like an id that is not the user's.
+    membership = (
+        memberships_for_user(user=request.user).filter(business_id=int(business_id)).first()
+        if business_id.isascii() and business_id.isdigit() and len(business_id) < 19
+        else None
+    )
     if membership is not None:
         request.session[SESSION_KEY] = membership.business_id
     next_url = request.POST.get("next") or "/"
@@ -45,6 +54,12 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None, initial={"country": "GB", "base_currency": "GBP"})
+    if request.method == "POST":
+        try:
+            throttle_hit(scope="signup", request=request, account=request.POST.get("email", ""), what="sign-up")
+        except Throttled as error:
+            form.add_error(None, error.user_message)
+            return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,6 +7,16 @@ from dext.testing.services import redis_url, require_service
 from dext.testing.worker import CeleryWorker, database_url_for_current_connection
 
 
+@pytest.fixture(autouse=True)
+def _force_login_includes_two_factor(monkeypatch):
+    """Support staff must use two-factor; a test's ``force_login`` signs them in with it."""
+    from django.test import Client
+
+    from dext.accounts.testing import force_login_with_two_factor
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_two_factor)
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A running ``celery -A dext worker`` on the test database and Redis.
@@ -40,7 +50,8 @@ def celery_worker(transactional_db):
 # worker process must share. Request ``celery_worker`` after such fixtures.
 _SHARED_SETTINGS = (
     "SITE_URL", "XERO_CLIENT_ID", "XERO_CLIENT_SECRET", "XERO_LOGIN_URL", "XERO_IDENTITY_URL",
-    "XERO_API_URL", "XERO_REDIRECT_URI", "XERO_RATE_LIMIT_NAMESPACE", "SECRET_KEY",
+    "XERO_API_URL", "XERO_GO_URL", "XERO_REDIRECT_URI", "XERO_RATE_LIMIT_NAMESPACE", "SECRET_KEY",
+    "XERO_ATTACHMENT_MAX_BYTES", "MEDIA_ROOT",
 )
 
 

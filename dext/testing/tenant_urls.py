@@ -33,6 +33,7 @@ class ObjectURL:
 
 
 def _walk(resolvers, namespace: str = "", prefix: str = "") -> Iterator[ObjectURL]:
+    """Every named URL pattern, with its namespace and keyword arguments."""
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             child_namespace = namespace
@@ -40,10 +41,8 @@ def _walk(resolvers, namespace: str = "", prefix: str = "") -> Iterator[ObjectUR
                 child_namespace = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
             yield from _walk(entry.url_patterns, child_namespace, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern) and entry.name:
-            kwargs = _kwarg_names(entry)
-            if any(OBJECT_KWARG.match(kwarg) for kwarg in kwargs):
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                yield ObjectURL(name=name, route=prefix + str(entry.pattern), kwargs=tuple(kwargs))
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield ObjectURL(name=name, route=prefix + str(entry.pattern), kwargs=tuple(_kwarg_names(entry)))
 
 
 def _kwarg_names(entry: URLPattern) -> list[str]:
@@ -54,13 +53,18 @@ def _kwarg_names(entry: URLPattern) -> list[str]:
     return list(getattr(pattern, "regex", re.compile("")).groupindex)
 
 
-def object_urls() -> list[ObjectURL]:
+def product_urls() -> list[ObjectURL]:
+    """Every named URL of the product (not the admin or the sandbox), one per name."""
     found = {
         url.name: url
         for url in _walk(get_resolver().url_patterns)
         if url.name.split(":", 1)[0] not in EXCLUDED_NAMESPACES
     }
     return sorted(found.values(), key=lambda url: url.name)
+
+
+def object_urls() -> list[ObjectURL]:
+    return [url for url in product_urls() if any(OBJECT_KWARG.match(kwarg) for kwarg in url.kwargs)]
 
 
 def registered_factories() -> dict[str, Callable]:

@@ -70,6 +70,7 @@ class CeleryWorker:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             # Tasks the worker sends itself (follow-up tasks) go to its own queue too.
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "CAPTURE_QUEUE": self.queue,
             "PYTHONUNBUFFERED": "1",
         }
         env.update(self.extra_env)
@@ -165,12 +166,14 @@ class CeleryWorker:
         they are dropped here so the new settings take effect, and put back by
         ``disconnect_app``.
         """
-        keys = ("broker_url", "result_backend", "task_default_queue", "task_always_eager")
+        keys = ("broker_url", "result_backend", "task_default_queue", "task_routes", "task_always_eager")
         self._client_state = {key: app.conf[key] for key in keys}
         app.conf.update(
             broker_url=self.broker_url,
             result_backend=self.result_backend,
             task_default_queue=self.queue,
+            # Capture's own queue too: this one worker runs every task of the test.
+            task_routes={"capture.*": {"queue": self.queue}},
             task_always_eager=False,
         )
         _drop_cached_connections(app)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 
+from dext import hooks
 from items.models import EDITABLE_STATUSES, ItemHistory, ItemStatus
 from items.services.history import display_value, field_label, history_row
 from items.services.items import ItemError, evaluate, item_archive, item_unarchive, items_delete
@@ -21,6 +22,8 @@ from items.services.items import ItemError, evaluate, item_archive, item_unarchi
 class BulkResult:
     message: str
     level: str = "success"
+    # Items now on their way to Xero (bulk publish): the Inbox follows their progress.
+    item_ids: tuple[int, ...] = ()
 
 
 def _count(n: int, noun: str = "item") -> str:
@@ -50,12 +53,14 @@ def _set_field(*, business, items: QuerySet, acting_user, field, value) -> BulkR
             )
             .prefetch_related("lines__category", "lines__tax_rate")
         )
-        history = []
+        history, edited = [], []
         for item in chosen:
             name = field_for(item)
+            edited.append((item, name))
             old = getattr(item, name)
             setattr(item, name, value)
             item.manual_fields = sorted({*item.manual_fields, name})
+            item.unconfirmed_fields = [field for field in item.unconfirmed_fields if field != name]
             item.version += 1
             evaluate(item=item, lines=list(item.lines.all()))
             item.save()
@@ -69,6 +74,8 @@ def _set_field(*, business, items: QuerySet, acting_user, field, value) -> BulkR
                 )
             )
         ItemHistory.objects.bulk_create(history)
+        for item, name in edited:
+            hooks.announce(hooks.ITEM_EDITED, item=item, changed_fields={name}, acting_user=acting_user)
     skipped = items.count() - len(chosen)
     message = f"{label} set to “{display_value(value)}” on {_count(len(chosen))}."
     if skipped:
@@ -135,14 +142,16 @@ def bulk_delete(*, business, items, acting_user, value=None) -> BulkResult:
 def bulk_publish(*, business, items, acting_user, value=None) -> BulkResult:
     from publishing.services import PublishError, publish_request
 
+    chosen = list(items)
     try:
-        result = publish_request(business=business, items=list(items), acting_user=acting_user)
+        result = publish_request(business=business, items=chosen, acting_user=acting_user)
     except PublishError as exc:
         return BulkResult(exc.user_message, level="error")
     message = f"Publishing {_count(len(result.queued))} to Xero."
     if result.skipped:
         message += f" {_count(len(result.skipped))} not ready (to review, or already publishing or published) left as they are."
-    return BulkResult(message, level="success" if result.queued else "warning")
+    queued = tuple(item.pk for item in chosen if item.pk not in result.skipped)
+    return BulkResult(message, level="success" if result.queued else "warning", item_ids=queued)
 
 
 BulkAction = Callable[..., BulkResult]

@@ -1,12 +1,18 @@
-"""Uploading documents to the Inbox: each accepted file becomes a new item."""
+"""Uploading documents to the Inbox: each accepted file becomes a new item.
+
+The request only checks and stores the file: the item starts *Processing*, and once the
+row is committed the apps that read documents are told (``dext.hooks``), so the capture
+worker draws its thumbnail and reads it into the item's fields."""
 
 import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from dext import hooks
 from items import documents
 from items.models import Document, Item, ItemHistory, ItemStatus
+from items.review import describe_other
 from items.services.history import history_record
 from items.services.items import apply_automatic_values, evaluate, item_settings_for
 
@@ -37,7 +43,7 @@ def documents_upload(*, business, files, acting_user) -> UploadResult:
             )
         except Exception:
             # The row was not written: don't leave an orphan file behind.
-            documents.remove(stored.storage_name, stored.thumbnail_name)
+            documents.remove(stored.storage_name)
             logger.exception("Saving uploaded document %s failed", name)
             result.rejected.append((name, "it could not be saved; please try again."))
     return result
@@ -48,7 +54,6 @@ def _item_create(*, business, stored: documents.StoredFile, original_name: str, 
     document = Document(
         business=business,
         storage_name=stored.storage_name,
-        thumbnail_name=stored.thumbnail_name,
         original_name=original_name,
         content_type=stored.content_type,
         size=stored.size,
@@ -57,7 +62,7 @@ def _item_create(*, business, stored: documents.StoredFile, original_name: str, 
     )
     document.full_clean()
     document.save()
-    item = Item(business=business, document=document, submitted_by=acting_user, status=ItemStatus.TO_REVIEW)
+    item = Item(business=business, document=document, submitted_by=acting_user, status=ItemStatus.PROCESSING)
     apply_automatic_values(item=item, rule=None, item_settings=item_settings_for(business.id))
     item.save()
     evaluate(item=item, lines=[])
@@ -68,6 +73,10 @@ def _item_create(*, business, stored: documents.StoredFile, original_name: str, 
             item=item,
             user=acting_user,
             action=ItemHistory.Action.DUPLICATE_FLAGGED,
-            message=f"The same file as item #{item.duplicate_of_id}.",
+            message=f"The same file as {describe_other(item.duplicate_of)}.",
         )
+    item_id = item.pk
+    # robust: if queueing fails the upload still succeeds; the item stays Processing and
+    # capture's sweeper queues it again.
+    transaction.on_commit(lambda: hooks.announce(hooks.DOCUMENTS_RECEIVED, item_ids=[item_id]), robust=True)
     return item

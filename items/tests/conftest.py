@@ -30,6 +30,23 @@ def pdf_bytes(reference: str = "INV-1") -> bytes:
     )
 
 
+def note_pdf(tag: str = "") -> bytes:
+    """A PDF page from which capture reads nothing it can use (no date, number or amount),
+    as for a document nobody could read: the tests of editing start from blank fields.
+    ``tag`` (in the metadata only) makes each file's bytes different."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.setTitle(f"note {tag}")
+    for n, line in enumerate(("Delivery note", "Goods delivered in good order and condition.",
+                              "Please keep this note with your records.")):
+        pdf.drawString(72, 720 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def image_bytes(fmt: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (300, 400), "white").save(out, format=fmt)
@@ -63,19 +80,23 @@ def lists(business):
 
 
 @pytest.fixture
-def make_item(business, admin_user):
-    """Upload a real PDF through the service and return its item."""
+def make_item(business, admin_user, django_capture_on_commit_callbacks):
+    """Upload a real PDF through the service and return its item, once capture (run
+    inline, as the upload's commit triggers it) has read it."""
     counter = {"n": 0}
 
     def make(*, target_business=None, user=None, content: bytes | None = None):
         counter["n"] += 1
-        result = documents_upload(
-            business=target_business or business,
-            files=[upload_file(f"bill-{counter['n']}.pdf", content or pdf_bytes(f"REF-{counter['n']}"))],
-            acting_user=user or admin_user,
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            result = documents_upload(
+                business=target_business or business,
+                files=[upload_file(f"bill-{counter['n']}.pdf", content or note_pdf(str(counter["n"])))],
+                acting_user=user or admin_user,
+            )
         assert result.rejected == []
-        return result.items[0]
+        item = result.items[0]
+        item.refresh_from_db()
+        return item
 
     return make
 
@@ -85,12 +106,19 @@ def edit_data(item, **overrides) -> dict:
     from items.services.items import EDITABLE_FIELDS
 
     item.refresh_from_db()
+    lines = list(item.lines.all())
     data = {
-        "lines-TOTAL_FORMS": "1",
+        "lines-TOTAL_FORMS": str(len(lines) + 1),
         "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "0",
         "lines-MAX_NUM_FORMS": "100",
     }
+    for n, line in enumerate(lines):
+        for name in ("description", "net", "tax_amount", "total"):
+            data[f"lines-{n}-{name}"] = str(getattr(line, name))
+        for name in ("category", "tax_rate", "tracking_option_1", "tracking_option_2"):
+            if getattr(line, f"{name}_id"):
+                data[f"lines-{n}-{name}"] = str(getattr(line, f"{name}_id"))
     for field in EDITABLE_FIELDS:
         value = getattr(item, f"{field}_id", None) if hasattr(item, f"{field}_id") else getattr(item, field)
         if isinstance(value, bool):

@@ -24,6 +24,10 @@ def _document(business):
     return {"pk": make_item(business).document_id}
 
 
+def _document_page(business):
+    return {"pk": make_item(business).document_id, "number": 1}
+
+
 def _contact(business):
     contact = Contact.objects.create(business=business, xero_id="their-contact", name="Their Supplier", is_supplier=True)
     return {"contact_id": contact.pk}
@@ -31,12 +35,14 @@ def _contact(business):
 
 TENANT_OBJECT_URLS = {
     "items:detail": _item,
+    "items:row": _item,
     "items:item_archive": _item,
     "items:item_unarchive": _item,
     "items:item_keep_both": _item,
     "items:item_create_rule": _item,
     "items:document": _document,
     "items:document_thumbnail": _document,
+    "items:document_page": _document_page,
     "items:contact_rule": _contact,
     "items:contact_rule_apply": _contact,
 }

@@ -98,10 +98,15 @@ def test_tax_rate_must_fit_the_category(admin_client, make_item, lists):
     assert "can&#x27;t be used with category" in response.content.decode()
 
 
-def test_contact_must_fit_the_item_type(admin_client, make_item, lists):
+def test_a_customer_can_be_the_supplier_of_a_cost_and_the_page_says_what_happens(admin_client, make_item, lists):
+    # Xero makes a contact a supplier once it has a bill: a customer is no reason to refuse.
     item = make_item()
     response = admin_client.post(reverse("items:detail", args=[item.pk]), complete(item, lists, contact=lists["customer"].pk))
-    assert "is not a supplier; costs need a supplier." in response.content.decode()
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.contact == lists["customer"] and item.status == ItemStatus.READY
+    page = admin_client.get(reverse("items:detail", args=[item.pk])).content.decode()
+    assert "Corner Café is a customer in Xero: publishing this makes it a supplier too." in page
 
 
 def test_archived_choice_is_shown_flagged_and_keeps_item_to_review(admin_client, make_item, lists):
@@ -111,15 +116,15 @@ def test_archived_choice_is_shown_flagged_and_keeps_item_to_review(admin_client,
     lists["expense"].save()
 
     page = admin_client.get(reverse("items:detail", args=[item.pk])).content.decode()
-    assert "400 - Purchases (archived in Xero)" in page
+    assert "400 · Purchases (archived in Xero)" in page
     admin_client.post(reverse("items:detail", args=[item.pk]), edit_data(item, notes="still here"))
     item.refresh_from_db()
     assert item.category == lists["expense"]
     assert item.status == ItemStatus.TO_REVIEW
-    assert "Category “400 - Purchases” is archived in Xero: choose another." in item.review_issues
+    assert "Category “400 · Purchases” is archived in Xero: choose another." in item.review_issues
     # Other items are not offered the archived category.
     other = make_item()
-    assert "400 - Purchases" not in admin_client.get(reverse("items:detail", args=[other.pk])).content.decode()
+    assert "400 · Purchases" not in admin_client.get(reverse("items:detail", args=[other.pk])).content.decode()
 
 
 def test_save_and_next_goes_to_the_next_item(admin_client, make_item, lists):
@@ -164,7 +169,7 @@ def test_archiving_the_original_clears_the_duplicate_flag(admin_client, make_ite
     assert date(2025, 1, 2) == second.date
 
 
-def test_date_fields_render_in_the_format_a_date_input_shows(admin_client, make_item):
+def test_date_fields_show_the_date_as_the_business_writes_it(admin_client, make_item):
     from datetime import date
 
     from django.urls import reverse
@@ -173,7 +178,7 @@ def test_date_fields_render_in_the_format_a_date_input_shows(admin_client, make_
     item.date = date(2026, 5, 4)
     item.save()
     page = admin_client.get(reverse("items:detail", args=[item.pk])).content.decode()
-    assert 'type="date"' in page and 'value="2026-05-04"' in page
+    assert 'value="04/05/2026"' in page  # a UK business: day first
 
 
 def test_editing_an_older_item_to_match_flags_the_newer_one(admin_client, make_item, lists):

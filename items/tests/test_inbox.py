@@ -96,12 +96,12 @@ def test_bulk_set_category_marks_it_manual_and_records_history(admin_client, bus
         {"action": "set_category", "category": lists["expense2"].pk, "items": [i.pk for i in items[:2]]},
         follow=True,
     )
-    assert "Category set to “445 - Light, Power” on 2 items." in response.content.decode()
+    assert "Category set to “445 · Light, Power” on 2 items." in response.content.decode()
     changed = Item.objects.filter(category=lists["expense2"])
     assert changed.count() == 2
     assert all("category" in item.manual_fields for item in changed)
     entry = ItemHistory.objects.get(item=items[0])
-    assert entry.user == admin_user and entry.changes == {"Category": ["400 - Purchases", "445 - Light, Power"]}
+    assert entry.user == admin_user and entry.changes == {"Category": ["400 · Purchases", "445 · Light, Power"]}
 
 
 def test_bulk_tax_rate_that_does_not_fit_sends_items_to_review(admin_client, business, lists):

@@ -243,6 +243,37 @@ def test_tax_rate_reads_as_a_plain_percentage(business):
     from lists.models import TaxRate
 
     rate = TaxRate(business=business, xero_id="INPUT2", name="20% (VAT on Expenses)", effective_rate=Decimal("20.0000"))
-    assert str(rate) == "20% (VAT on Expenses) (20%)"
+    assert str(rate) == "20% VAT on Expenses"  # Xero's name already says the rate
     rate.effective_rate = Decimal("12.5000")
-    assert str(rate).endswith("(12.5%)")
+    assert str(rate) == "20% (VAT on Expenses) (12.5%)"
+    rate.name, rate.effective_rate = "GST on Expenses", Decimal("10.0000")
+    assert str(rate) == "GST on Expenses (10%)"
+
+
+def test_refreshed_banner_says_just_now_and_is_gone_once_the_page_is_reloaded(admin_client, business):
+    refresh = ListRefresh.objects.create(
+        business=business, lists=["contacts"], status=ListRefresh.Status.SUCCEEDED, finished_at=timezone.now()
+    )
+    # The banner polling on the page that watched the refresh:
+    polled = admin_client.get(reverse("lists:refresh_status"), {"refresh": refresh.pk}).content.decode()
+    assert "Lists refreshed just now." in polled and "0 minutes" not in polled
+    assert "Reload this page" in polled
+    # Reloaded (or any other page opened afterwards): the lists are the new ones, nothing to say.
+    for name in ("lists:suppliers", "lists:categories"):
+        assert "Lists refreshed" not in admin_client.get(reverse(name)).content.decode()
+    ListRefresh.objects.filter(pk=refresh.pk).update(finished_at=timezone.now() - timezone.timedelta(minutes=3))
+    later = admin_client.get(reverse("lists:refresh_status"), {"refresh": refresh.pk}).content.decode()
+    assert "Lists refreshed 3\xa0minutes ago." in later
+
+
+def test_who_asked_for_a_refresh_is_told_once_it_is_done(admin_client, business, monkeypatch):
+    def finished_at_once(*, business, acting_user, lists, reason):
+        return ListRefresh.objects.create(business=business, status=ListRefresh.Status.SUCCEEDED,
+                                          finished_at=timezone.now(), requested_by=acting_user)
+
+    monkeypatch.setattr("lists.views.services.refresh_start", finished_at_once)
+    response = admin_client.post(reverse("lists:refresh"), {"next": reverse("lists:suppliers")}, follow=True)
+    page = response.content.decode()
+    # Done before the page was drawn: it already shows the new lists, nothing to reload.
+    assert "Lists refreshed just now." in page and "Reload this page" not in page
+    assert "Lists refreshed" not in admin_client.get(reverse("lists:suppliers")).content.decode()

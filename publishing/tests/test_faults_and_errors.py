@@ -129,14 +129,14 @@ def test_archived_category_is_caught_before_sending(client, make_item, connected
     faults.clear_log()
     item = publish(client, item)
     assert item.status == ItemStatus.FAILED
-    assert "The category 429 has been archived or deleted in Xero" in page_of(client, item)
+    assert "The category 429 · General Expenses has been archived or deleted in Xero" in page_of(client, item)
     assert faults.calls(method="PUT").count() == 0  # nothing was sent
 
 
 @pytest.mark.parametrize(
     ("setup", "expected"),
     [
-        ("archive_account", "The category 429 has been archived or deleted in Xero"),
+        ("archive_account", "The category 429 · General Expenses has been archived or deleted in Xero"),
         ("archive_contact", "is archived in Xero. Choose another supplier or customer"),
         ("archive_tracking", "is archived or deleted in Xero. Choose an active tracking option"),
         ("lock_date", "lock date set in Xero"),

@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-AXE_JS = settings.BASE_DIR / "static" / "vendor" / "axe.min.js"
+# Served by the app itself: the Content Security Policy refuses an injected inline copy.
+AXE_URL = "/static/vendor/axe.min.js"
 SCREENS_DIR = settings.BASE_DIR / "var" / "e2e-screens"
 # axe-core impacts that fail a walk; "minor" and "moderate" ones are left to review.
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -56,6 +57,24 @@ class AccessibilityViolations(AssertionError):
     pass
 
 
+class ContentSecurityPolicyViolations(AssertionError):
+    pass
+
+
+# Runs in every page before its own scripts: each violation of the Content Security
+# Policy is written to the console, where the walk collects it (with Chromium's own
+# "Refused to ..." messages) across navigations.
+CSP_REPORTER_JS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`[csp] ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} on ${e.documentURI}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("[csp]") or "Content Security Policy" in text
+
+
 class Walk:
     def __init__(self, *, page, name: str, base_url: str):
         self.page = page
@@ -66,17 +85,31 @@ class Walk:
         self.count = 0
         self.visited: list[str] = []
         self.checked: set[str] = set()
+        self.csp_violations: list[str] = []
+        self._watch(page)
+
+    def _watch(self, page) -> None:
         page.on("framenavigated", self._navigated)
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning") and is_csp_violation(message.text):
+            self.csp_violations.append(f"{message.text} (at {self.page.url})")
+
+    def assert_no_csp_violations(self) -> None:
+        if self.csp_violations:
+            raise ContentSecurityPolicyViolations("Content Security Policy violations:\n" + "\n".join(self.csp_violations))
 
     def _navigated(self, frame) -> None:
         if frame == self.page.main_frame and frame.url.startswith("http"):
             self.visited.append(urlparse(frame.url).path)
 
     # --- the step: accessibility check and screenshot ---------------------------------
-    def step(self, name: str, *, doc: str | None = None) -> None:
+    def step(self, name: str, *, doc: str | None = None, keep_focus: bool = False) -> None:
         """A key step of the walk: the page as it is now passes axe-core and has every
         control labelled; a full-page screenshot is saved (and, for ``doc``, a
-        viewport-sized one under ``E2E_SCREENSHOT_DIR`` for the README)."""
+        viewport-sized one under ``E2E_SCREENSHOT_DIR`` for the README; ``keep_focus``
+        leaves the focus where it is, for a screen whose point is what has the focus)."""
         self.page.wait_for_load_state("load")
         self.count += 1
         self.page.screenshot(path=str(self.dir / f"{self.count:02d}-{_slug(name)}.png"), full_page=True)
@@ -85,15 +118,17 @@ class Walk:
             docs.mkdir(parents=True, exist_ok=True)
             # The README shows the top of the page, without a focus ring, once embedded
             # PDF previews (rendered asynchronously by Chromium) have had time to draw.
-            self.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+            if not keep_focus:
+                self.page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
             self.page.wait_for_timeout(1500)
             self.page.screenshot(path=str(docs / f"{doc}.png"))
         self.check_accessibility(name)
+        self.assert_no_csp_violations()
 
     def check_accessibility(self, name: str = "") -> None:
         page = self.page
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            page.add_script_tag(url=AXE_URL)
         violations = [v for v in page.evaluate(AXE_RUN_JS) if v["impact"] in BLOCKING_IMPACTS]
         unlabelled = page.evaluate(UNLABELLED_CONTROLS_JS)
         self.checked.add(urlparse(page.url).path)
@@ -126,7 +161,7 @@ class Walk:
     def switch_to(self, page) -> None:
         """Follow the walk into another tab (a link that opens a new window)."""
         self.page = page
-        page.on("framenavigated", self._navigated)
+        self._watch(page)
         if page.url.startswith("http"):
             self.visited.append(urlparse(page.url).path)
 

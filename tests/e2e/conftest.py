@@ -16,7 +16,7 @@ import pytest
 
 from dext.testing.services import in_ci, require_service, service_available
 from items.demo import document_pdf
-from tests.e2e.browser import SCREENS_DIR, Walk
+from tests.e2e.browser import CSP_REPORTER_JS, SCREENS_DIR, Walk
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -117,6 +117,7 @@ def walk(request, browser, xero_sandbox, tasks):
         timezone_id="Europe/London",
     )
     context.set_default_timeout(30_000)
+    context.add_init_script(CSP_REPORTER_JS)
     page = context.new_page()
     the_walk = Walk(page=page, name=request.node.name, base_url=xero_sandbox.url)
     yield the_walk
@@ -129,6 +130,8 @@ def walk(request, browser, xero_sandbox, tasks):
         open_page.goto("about:blank")
     context.close()
     if call is not None and call.passed:
+        # The walk runs with the Content Security Policy on: any violation fails it.
+        the_walk.assert_no_csp_violations()
         # "Every page of the walk passes axe-core": a page that no step checked is a gap.
         assert not the_walk.unchecked_pages(), f"Pages not checked with axe-core: {the_walk.unchecked_pages()}"
 
@@ -136,3 +139,20 @@ def walk(request, browser, xero_sandbox, tasks):
 @pytest.fixture(scope="session", autouse=True)
 def _clean_screens_dir():
     SCREENS_DIR.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def xero_lists(xero_connected_business):
+    """``(business, connection)`` once the first lists refresh (queued by connecting) has
+    finished: with a real worker it runs in the background."""
+    import time
+
+    from lists.models import ListRefresh
+
+    business, connection = xero_connected_business
+    deadline = time.monotonic() + 120
+    while ListRefresh.objects.filter(business=business).exclude(status=ListRefresh.Status.SUCCEEDED).exists() \
+            or not ListRefresh.objects.filter(business=business).exists():
+        assert time.monotonic() < deadline, "the first lists refresh did not finish"
+        time.sleep(0.5)
+    return business, connection

@@ -116,14 +116,37 @@ def open_list(walk, name: str) -> None:
         expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
 
 
-def upload_and_open(walk, pdf_path, *, doc: str | None = None) -> None:
-    """Inbox → upload the PDF → open it on Item details."""
+def upload(walk, *paths) -> None:
+    """Inbox → Upload → choose the files: they go up at once (the file chooser's input is
+    what a person fills through the Upload button)."""
     page = walk.page
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
-    page.get_by_label("Files").set_input_files(str(pdf_path))
-    page.get_by_role("button", name="Upload").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Upload").click()
+    chooser.value.set_files([str(path) for path in paths])
+
+
+def expect_item_details(page) -> None:
+    """Item details is open and its document has been read (while it is, the page says
+    so and the fields wait; they fill in by themselves)."""
+    expect(page.get_by_role("group", name="Who")).to_be_visible()
+    expect(page.get_by_text("Reading the document…")).to_have_count(0, timeout=90_000)
+
+
+def upload_and_open(walk, pdf_path, *, doc: str | None = None) -> None:
+    """Inbox → upload the PDF → open it on Item details."""
+    page = walk.page
+    upload(walk, pdf_path)
     expect(page.get_by_role("link", name=re.compile(re.escape(pdf_path.name)))).to_be_visible()
     walk.step("inbox with the upload", doc=doc)
     page.get_by_role("link", name=re.compile(re.escape(pdf_path.name))).click()
-    expect(page.get_by_role("heading", name="Details")).to_be_visible()
+    expect_item_details(page)
+
+
+def choose_contact(page, label: str, name: str) -> None:
+    """Type the start of a name in the picker and choose the contact it offers."""
+    box = page.get_by_role("combobox", name=label)
+    box.fill(name[:6])
+    page.get_by_role("option", name=name, exact=True).click()
+    expect(box).to_have_value(name)

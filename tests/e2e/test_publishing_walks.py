@@ -6,22 +6,22 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import SUPPLIER, UK, log_in, upload_and_open
+from tests.e2e.steps import SUPPLIER, UK, choose_contact, expect_item_details, log_in, upload_and_open
 from xero_sandbox.accounting import control
 from xero_sandbox.models import Organisation
 
 pytestmark = pytest.mark.e2e
 
-GENERAL_EXPENSES = "429 - General Expenses"
-CLEANING = "408 - Cleaning"
-VAT_20 = "20% (VAT on Expenses)"
+GENERAL_EXPENSES = "429 · General Expenses"
+CLEANING = "408 · Cleaning"
+VAT_20 = "20% VAT on Expenses"
 
 
 def fill_in_bill(walk, *, category: str) -> None:
     """What the person reads off the document, and the supplier, category and tax rate."""
     page = walk.page
     item = item_fields(page)
-    item.get_by_label("Supplier or customer").select_option(label=SUPPLIER)
+    choose_contact(page, "Supplier", SUPPLIER)
     item.get_by_label("Date", exact=True).fill("2026-05-04")
     item.get_by_label("Reference").fill("INV-2291")
     item.get_by_label("Total", exact=True).fill("120.00")
@@ -64,7 +64,7 @@ def test_administrator_publishes_a_bill_and_xero_has_it(walk, xero_connected_bus
     walk.step("ready to publish", doc="item-details")
 
     panel = publish(walk)
-    expect(panel.get_by_text(re.compile(r"Published to Xero as invoice INV-2291"))).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"Published to Xero as a bill INV-2291"))).to_be_visible()
     walk.step("published", doc="item-published")
 
     # "View in Xero" opens the organisation's page in Xero (here, the sandbox's).
@@ -108,12 +108,16 @@ def test_publishing_error_is_explained_on_the_item_and_fixed_there(walk, xero_co
 
     # The message's own link takes the person to the fix: the item, ready to edit.
     error.get_by_role("link", name="Edit the item").click()
-    expect(page.get_by_role("heading", name="Details")).to_be_visible()
+    expect_item_details(page)
     item = item_fields(page)
     item.get_by_label("Category", exact=True).select_option(label=CLEANING)
     page.get_by_role("button", name="Save", exact=True).click()
+    # Fixed and saved: the error no longer shows (it stays in the History).
+    expect(panel.get_by_text("Publishing failed.")).to_have_count(0)
+    expect(page.locator("#history").get_by_text(re.compile("Publishing error fixed by this edit"))).to_be_visible()
+    walk.step("the error is gone once fixed")
     panel = publish(walk)
-    expect(panel.get_by_text(re.compile(r"Published to Xero as invoice INV-2291"))).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"Published to Xero as a bill INV-2291"))).to_be_visible()
     walk.step("published after the fix")
 
 
@@ -122,5 +126,6 @@ def test_item_date_is_shown_again_after_saving(walk, xero_connected_business, bi
     log_in(walk, "admin@example.com")
     upload_and_open(walk, bill_pdf)
     fill_in_bill(walk, category=GENERAL_EXPENSES)
-    expect(page.get_by_text("Item saved.")).to_be_visible()
-    expect(item_fields(page).get_by_label("Date", exact=True)).to_have_value("2026-05-04", timeout=2_000)
+    expect(page.get_by_text("Bill INV-2291 from Bakery Supplies Co saved.")).to_be_visible()
+    # Typed as ISO, shown back the way a UK business writes it.
+    expect(item_fields(page).get_by_label("Date", exact=True)).to_have_value("04/05/2026", timeout=2_000)

@@ -17,7 +17,7 @@ from django.db import transaction
 from xero_sandbox import clock
 
 from . import messages as msg
-from . import totals, wire
+from . import rates, totals, wire
 from .models import (
     Account,
     Contact,
@@ -38,6 +38,11 @@ TYPES = {
     DocumentKind.BANK_TRANSACTION: ("SPEND", "RECEIVE"),
 }
 NUMBER_FIELD = {DocumentKind.INVOICE: "InvoiceNumber", DocumentKind.CREDIT_NOTE: "CreditNoteNumber"}
+# Sales documents' numbers are unique in an organisation; bills' and supplier credit notes' are not.
+UNIQUE_NUMBER_TYPES = {"ACCREC": msg.INVOICE_NUMBER_NOT_UNIQUE, "ACCRECCREDIT": msg.CREDIT_NOTE_NUMBER_NOT_UNIQUE}
+NOUN = {DocumentKind.INVOICE: "Invoice", DocumentKind.CREDIT_NOTE: "Credit Note",
+        DocumentKind.BANK_TRANSACTION: "Bank Transaction"}
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 CREATION_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED")
 # Status changes Xero allows on an update (https://developer.xero.com/documentation/api/accounting/invoices).
 STATUS_CHANGES = {
@@ -45,9 +50,11 @@ STATUS_CHANGES = {
     "SUBMITTED": {"DRAFT", "SUBMITTED", "AUTHORISED", "DELETED"},
     "AUTHORISED": {"AUTHORISED", "VOIDED"},
     "PAID": {"PAID"},
-    "DELETED": {"DELETED"},
-    "VOIDED": {"VOIDED"},
+    "DELETED": set(),
+    "VOIDED": set(),
 }
+# Nothing about a VOIDED or DELETED document can be changed any more.
+FINAL_STATUSES = ("VOIDED", "DELETED")
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
 # Lines may not post to these: they are the document's own control accounts.
 _CONTROL_SYSTEM_ACCOUNTS = {"DEBTORS", "CREDITORS", "GST", "GSTONIMPORTS", "UNPAIDEXPCLM", "WAGEPAYABLES", "HISTORICAL"}
@@ -76,7 +83,7 @@ class Books:
             self.options[category.pk] = {option.pk: option for option in category.options.all()}
         # Contacts created by name earlier in the same batch.
         self.new_contacts: dict[str, Contact] = {}
-        self.new_numbers: set[str] = set()
+        self.new_numbers: set[tuple[str, str]] = set()
 
     def account(self, *, code: str | None, account_id) -> Account | None:
         if account_id:
@@ -202,10 +209,13 @@ def _resolve_tracking(books: Books, entries, errors: list[str]) -> list[dict]:
     return resolved
 
 
-def _prepare_line(books: Books, data: dict, *, position: int, line_amount_types: str, status: str, errors: list[str]):
+def _prepare_line(books: Books, data: dict, *, position: int, line_amount_types: str, status: str, errors: list[str],
+                  unit_decimal_places: int = 2):
     line_errors: list[str] = []
     quantity = _decimal(data.get("Quantity"), "Quantity", line_errors)
     unit_amount = _decimal(data.get("UnitAmount"), "UnitAmount", line_errors)
+    if unit_amount is not None:
+        unit_amount = totals.round_unit(unit_amount, places=unit_decimal_places)
     line_amount = _decimal(data.get("LineAmount"), "LineAmount", line_errors)
     tax_amount = _decimal(data.get("TaxAmount"), "TaxAmount", line_errors)
     code = data.get("AccountCode")
@@ -269,7 +279,8 @@ def _prepare_line(books: Books, data: dict, *, position: int, line_amount_types:
     )
 
 
-def prepare_document(*, books: Books, kind: str, payload, existing: Document | None = None) -> Prepared:
+def prepare_document(*, books: Books, kind: str, payload, existing: Document | None = None,
+                     unit_decimal_places: int = 2) -> Prepared:
     """Validate one element and compute everything needed to save it."""
     if not isinstance(payload, dict):
         return Prepared(kind=kind, payload={}, errors=[msg.TYPE_NOT_VALID.format(value=payload)])
@@ -279,7 +290,7 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
     if existing is not None:
         from .serializers import document_json
 
-        base = document_json(existing)
+        base = document_json(existing, unit_dp=4)
         base.pop("Payments", None)
         base.pop("Attachments", None)
         data = {**base, **payload}
@@ -295,10 +306,12 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
         allowed = ("AUTHORISED",) if kind == DocumentKind.BANK_TRANSACTION else CREATION_STATUSES
         if status not in allowed:
             errors.append(msg.STATUS_NOT_VALID.format(value=status))
-    elif status not in STATUS_CHANGES.get(existing.status, set()) or (
-        status == "VOIDED" and existing.amount_paid
+    elif (
+        existing.status in FINAL_STATUSES
+        or status not in STATUS_CHANGES.get(existing.status, set())
+        or (status == "VOIDED" and existing.amount_paid)
     ):
-        errors.append(msg.STATUS_CHANGE_NOT_ALLOWED.format(old=existing.status, new=status))
+        errors.append(msg.NOT_VALID_STATUS_FOR_MODIFICATION.format(noun=NOUN[kind]))
     line_amount_types = data.get("LineAmountTypes") or "Exclusive"
     matching = [value for value in LINE_AMOUNT_TYPES if value.lower() == str(line_amount_types).lower()]
     if not matching:
@@ -313,7 +326,9 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
     currency = str(data.get("CurrencyCode") or org.base_currency).upper()
     if currency not in books.currencies:
         errors.append(msg.CURRENCY_NOT_SUBSCRIBED.format(code=currency))
-    currency_rate = _decimal(data.get("CurrencyRate"), "CurrencyRate", errors) or Decimal(1)
+    currency_rate = _decimal(data.get("CurrencyRate"), "CurrencyRate", errors)
+    if not currency_rate:
+        currency_rate = rates.day_rate(base=org.base_currency, currency=currency, on=date or clock.now().date())
 
     bank_account = None
     if kind == DocumentKind.BANK_TRANSACTION:
@@ -332,7 +347,8 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
         if not isinstance(raw, dict):
             continue
         result = _prepare_line(
-            books, raw, position=position, line_amount_types=line_amount_types, status=status, errors=errors
+            books, raw, position=position, line_amount_types=line_amount_types, status=status, errors=errors,
+            unit_decimal_places=unit_decimal_places,
         )
         if result is not None:
             line_totals.append(result[0])
@@ -343,12 +359,12 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
         errors.append(msg.TOTAL_MISMATCH.format(given=totals.round_money(given_total), computed=doc_totals.total))
 
     number = str(data.get(NUMBER_FIELD.get(kind, ""), "") or "").strip()
-    if kind == DocumentKind.INVOICE and doc_type == "ACCREC" and number:
-        taken = Document.objects.filter(organisation=org, kind=kind, type="ACCREC", number__iexact=number)
+    if doc_type in UNIQUE_NUMBER_TYPES and number:
+        taken = Document.objects.filter(organisation=org, kind=kind, type=doc_type, number__iexact=number)
         if existing is not None:
             taken = taken.exclude(pk=existing.pk)
-        if taken.exists() or number.lower() in books.new_numbers:
-            errors.append(msg.INVOICE_NUMBER_NOT_UNIQUE)
+        if taken.exists() or (doc_type, number.lower()) in books.new_numbers:
+            errors.append(UNIQUE_NUMBER_TYPES[doc_type])
 
     # Lock dates bind posted documents only; Xero lets drafts through.
     if date is not None and (status in ("AUTHORISED", "PAID") or kind == DocumentKind.BANK_TRANSACTION):
@@ -375,8 +391,8 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
         "total_tax": doc_totals.total_tax,
         "total": doc_totals.total,
     }
-    if kind == DocumentKind.INVOICE and doc_type == "ACCREC" and number:
-        books.new_numbers.add(number.lower())
+    if doc_type in UNIQUE_NUMBER_TYPES and number:
+        books.new_numbers.add((doc_type, number.lower()))
     return prepared
 
 
@@ -430,13 +446,74 @@ def save_prepared(*, books: Books, prepared: Prepared, idempotency_key: str = ""
 
 
 def _echo(prepared: Prepared, *, summarize: bool) -> dict:
-    element = dict(prepared.payload)
+    """A refused element as Xero echoes it: what was sent, in Xero's shape (a zero GUID for
+    the id it never got, MS-JSON dates, numbers as numbers) with its ValidationErrors; with
+    ``summarizeErrors=false`` also ``StatusAttributeString: ERROR``
+    (Xero-NetStandard #156 https://github.com/XeroAPI/Xero-NetStandard/issues/156)."""
+    element = _failed_element(prepared.kind, prepared.payload if isinstance(prepared.payload, dict) else {})
     element["ValidationErrors"] = [{"Message": message} for message in prepared.errors]
+    if prepared.kind != DocumentKind.BANK_TRANSACTION:
+        element["HasErrors"] = True
     if not summarize:
         element["StatusAttributeString"] = "ERROR"
-        if prepared.kind != DocumentKind.BANK_TRANSACTION:
-            element["HasErrors"] = True
     return element
+
+
+def echo_failed(element: dict) -> dict:
+    """A ``summarizeErrors=false`` failure echoed in a 400 instead (the batch-400 fault)."""
+    return {key: value for key, value in element.items() if key != "StatusAttributeString"}
+
+
+def _failed_element(kind: str, payload: dict) -> dict:
+    element: dict = {ID_FIELD[kind]: ZERO_GUID}
+    if str(payload.get("Type") or "").upper() in TYPES[kind]:
+        element["Type"] = str(payload["Type"]).upper()
+    if str(payload.get("Status") or "").upper() in ("DRAFT", "SUBMITTED", "AUTHORISED", "DELETED", "VOIDED"):
+        element["Status"] = str(payload["Status"]).upper()
+    line_amount_types = [v for v in LINE_AMOUNT_TYPES if v.lower() == str(payload.get("LineAmountTypes") or "").lower()]
+    if line_amount_types:
+        element["LineAmountTypes"] = line_amount_types[0]
+    for key in ("Reference", "Url", NUMBER_FIELD.get(kind, "")):
+        if key and isinstance(payload.get(key), str) and payload[key]:
+            element[key] = payload[key]
+    contact = payload.get("Contact") if isinstance(payload.get("Contact"), dict) else {}
+    if contact:
+        element["Contact"] = {
+            "ContactID": str(wire.parse_uuid(contact.get("ContactID")) or ZERO_GUID),
+            **({"Name": str(contact["Name"])} if contact.get("Name") else {}),
+        }
+    for key in ("Date", "DueDate"):
+        try:
+            when = wire.parse_date(payload.get(key))
+        except (TypeError, ValueError):
+            when = None
+        if when is not None and (key == "Date" or kind != DocumentKind.BANK_TRANSACTION):
+            element[key] = wire.ms_date(when)
+    lines = payload.get("LineItems") if isinstance(payload.get("LineItems"), list) else []
+    element["LineItems"] = [_failed_line(line) for line in lines if isinstance(line, dict)]
+    return element
+
+
+def _failed_line(line: dict) -> dict:
+    out: dict = {}
+    for key in ("Description", "AccountCode", "TaxType", "ItemCode"):
+        if isinstance(line.get(key), str) and line[key]:
+            out[key] = line[key]
+    for key in ("Quantity", "UnitAmount", "LineAmount", "TaxAmount"):
+        try:
+            value = wire.parse_decimal(line.get(key))
+        except ValueError:
+            value = None
+        if value is not None:
+            out[key] = value
+    tracking = line.get("Tracking") if isinstance(line.get("Tracking"), list) else []
+    kept = [
+        {k: str(v) for k, v in entry.items() if k in ("Name", "Option") and v}
+        for entry in tracking if isinstance(entry, dict)
+    ]
+    if any(kept):
+        out["Tracking"] = [entry for entry in kept if entry]
+    return out
 
 
 @dataclasses.dataclass
@@ -457,6 +534,7 @@ def documents_submit(
     idempotency_key: str = "",
     app: str = "",
     document_id: uuid.UUID | None = None,
+    unit_decimal_places: int = 2,
 ) -> SubmitResult:
     """Validate and save a batch (PUT creates; POST also updates when the element has an id)."""
     books = Books(organisation)
@@ -471,7 +549,8 @@ def documents_submit(
             if existing is None:
                 prepared_all.append(Prepared(kind=kind, payload=payload, errors=[msg.DOCUMENT_NOT_FOUND]))
                 continue
-        prepared_all.append(prepare_document(books=books, kind=kind, payload=payload, existing=existing))
+        prepared_all.append(prepare_document(books=books, kind=kind, payload=payload, existing=existing,
+                                             unit_decimal_places=unit_decimal_places))
     any_errors = any(prepared.errors for prepared in prepared_all)
     if summarize_errors and any_errors:
         return SubmitResult(

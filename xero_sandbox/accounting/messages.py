@@ -32,6 +32,9 @@ CONTACT_REQUIRED = "A Contact must be specified for this type of transaction"
 DOCUMENT_NOT_FOUND = "The document with the supplied id was not found for this endpoint."
 # XERO
 PAYMENT_EXCEEDS_OUTSTANDING = "Payment amount exceeds the amount outstanding on this document"
+# XERO (pyxero #43 https://github.com/freakboy3742/pyxero/issues/43): a payment's account that
+# doesn't exist.
+ACCOUNT_NOT_FOUND = "Account could not be found"
 # XERO
 NO_ACTIVE_TRACKING_CATEGORY = "There is no ACTIVE tracking category with the name '{name}'"
 
@@ -58,8 +61,12 @@ ACCOUNT_CODE_REQUIRED = "Each line item must reference an account when the docum
 TYPE_NOT_VALID = "'{value}' is not a valid Type for this endpoint."
 # SANDBOX
 STATUS_NOT_VALID = "'{value}' is not a valid Status for a new document; use DRAFT, SUBMITTED or AUTHORISED."
-# SANDBOX
-STATUS_CHANGE_NOT_ALLOWED = "A document with status {old} cannot be changed to {new}."
+# XERO for invoices, for a status change Xero does not allow and for any edit of a VOIDED or
+# DELETED document (Xero-NetStandard #79 https://github.com/XeroAPI/Xero-NetStandard/issues/79,
+# xero-php-oauth2 #257); the credit-note and bank-transaction nouns are the sandbox's.
+NOT_VALID_STATUS_FOR_MODIFICATION = "{noun} not of valid status for modification"
+# XERO (Xero-Net #257 https://github.com/XeroAPI/Xero-Net/issues/257)
+CREDIT_NOTE_NUMBER_NOT_UNIQUE = "Credit Note # must be unique."
 # SANDBOX
 LINE_AMOUNT_TYPES_NOT_VALID = "'{value}' is not a valid LineAmountTypes; use Exclusive, Inclusive or NoTax."
 # SANDBOX
@@ -78,3 +85,13 @@ PAYMENT_ACCOUNT_NOT_VALID = (
 PAYMENT_AMOUNT_NOT_POSITIVE = "The payment amount must be greater than zero."
 # SANDBOX
 PAYMENT_DOCUMENT_REQUIRED = "A payment must reference an Invoice or a CreditNote by id or number."
+
+# XERO (as reported in Pinelab-studio/pinelab-vendure-plugins#505)
+CONTACT_NAME_TAKEN = (
+    "The contact name {name} is already assigned to another contact. "
+    "The contact name must be unique across all active contacts."
+)
+# SANDBOX
+CONTACT_NAME_REQUIRED = "The contact name must be specified."
+# SANDBOX
+CONTACT_NOT_FOUND = "The contact with the specified ContactID could not be found."

@@ -5,23 +5,61 @@ Control actions need no product login: the sandbox is only mounted when
 """
 
 import json
+import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from xero_sandbox.models import Organisation
 
 from . import control, selectors
-from .models import Attachment
+from .models import Attachment, Document
 
 
 def organisation_page(request, org_id):
     organisation = get_object_or_404(Organisation, pk=org_id)
     context = {"organisation": organisation, **selectors.organisation_summary(organisation=organisation)}
     return render(request, "xero_sandbox_accounting/organisation.html", context)
+
+
+# The paths of Xero's deep-link guide, and the documents each opens
+# (https://developer.xero.com/documentation/guides/how-to-guides/deep-link-xero/).
+_DEEP_LINK_PATHS = [
+    (re.compile(r"^/AccountsPayable/View\.aspx\?InvoiceID=(?P<id>[0-9a-f-]{36})$", re.I), ("ACCPAY",), None),
+    (re.compile(r"^/AccountsPayable/Edit\.aspx\?InvoiceID=(?P<id>[0-9a-f-]{36})$", re.I), ("ACCPAY",), ("DRAFT",)),
+    (re.compile(r"^/AccountsReceivable/View\.aspx\?InvoiceID=(?P<id>[0-9a-f-]{36})$", re.I), ("ACCREC",), None),
+    (re.compile(r"^/AccountsReceivable/Edit\.aspx\?InvoiceID=(?P<id>[0-9a-f-]{36})$", re.I), ("ACCREC",), ("DRAFT",)),
+    (re.compile(r"^/AccountsPayable/ViewCreditNote\.aspx\?creditNoteID=(?P<id>[0-9a-f-]{36})$", re.I),
+     ("ACCPAYCREDIT",), None),
+    (re.compile(r"^/AccountsReceivable/ViewCreditNote\.aspx\?creditNoteID=(?P<id>[0-9a-f-]{36})$", re.I),
+     ("ACCRECCREDIT",), None),
+    (re.compile(r"^/Bank/ViewTransaction\.aspx\?bankTransactionID=(?P<id>[0-9a-f-]{36})$", re.I),
+     ("SPEND", "RECEIVE"), None),
+]
+
+
+def deep_link(request):
+    """go.xero.com's ``organisationlogin/default.aspx?shortcode=…&redirecturl=…``: the
+    organisation by its short code, the document by one of the guide's paths; anything
+    else is not found, as a wrong link would be in Xero."""
+    organisation = Organisation.objects.filter(short_code=request.GET.get("shortcode", "")).first()
+    target = request.GET.get("redirecturl", "")
+    if organisation is None:
+        raise Http404("No organisation has that short code")
+    for pattern, types, statuses in _DEEP_LINK_PATHS:
+        match = pattern.match(target)
+        if match is None:
+            continue
+        document = Document.objects.filter(organisation=organisation, pk=match.group("id"), type__in=types).first()
+        if document is None or (statuses and document.status not in statuses):
+            break
+        page = reverse("xero_sandbox:xero_sandbox_accounting:organisation-page", args=[organisation.pk])
+        return redirect(f"{page}#document-{document.pk}")
+    raise Http404("Xero has no page at that link")
 
 
 def attachment_download(request, org_id, attachment_id):

@@ -3,15 +3,20 @@
 ``seed_books(organisation)`` is idempotent (it only adds what is missing) and
 deterministic, so tests can rely on these names:
 
-- accounts (UK and NZ): 090 "Business Bank Account", 091 "Business Savings Account",
+- accounts (UK, NZ and AU): 090 "Business Bank Account", 091 "Business Savings Account",
   092 "Company Credit Card" (BANK, CREDITCARD), 200 "Sales", 310 "Cost of Goods Sold",
-  400 "Advertising & Marketing", 429 "General Expenses", 800 "Accounts Payable";
+  400 "Advertising & Marketing", 429 "General Expenses", 800 "Accounts Payable", 820 "VAT"/"GST";
+  AU has its BAS accounts: 820 "GST" (the GST system account), 825 "PAYG Withholdings Payable",
+  826 "Superannuation Payable";
 - UK tax rates: INPUT2 (20% VAT on Expenses), OUTPUT2 (20% VAT on Income), RRINPUT/RROUTPUT (5%),
   ZERORATEDINPUT/ZERORATEDOUTPUT, EXEMPTINPUT/EXEMPTOUTPUT, NONE; NZ: INPUT2/OUTPUT2 (GST 15%),
-  GSTONIMPORTS, ZERORATED, NONE;
+  GSTONIMPORTS, ZERORATED, NONE; AU: INPUT/OUTPUT (GST 10%), CAPEXINPUT, EXEMPTEXPENSES,
+  EXEMPTOUTPUT, EXEMPTCAPITAL, EXEMPTEXPORT, INPUTTAXED, BASEXCLUDED, GSTONIMPORTS,
+  GSTONCAPIMPORTS (https://developer.xero.com/documentation/api/accounting/types#tax-rates);
 - contacts: suppliers "Bakery Supplies Co", "Office Depot Ltd", "City Power & Light", customers
   "Corner Cafe", "Harbour Hotel", both "Fresh Produce Partners", archived "Old Mill Flour (archived)",
-  plus ~190 generated ones;
+  plus ~190 generated ones; the fixed ones carry a tax number in the country's format
+  (a valid ABN in AU, a GST number in NZ, a VAT number in the UK);
 - tracking: "Region" (North, South, East, West) and "Department" (Sales, Operations, Admin, and the
   archived "Marketing");
 - currencies: the base currency plus USD and EUR (GBP too for NZ).
@@ -99,6 +104,20 @@ _ACCOUNTS = [
     ("970", "Owner A Funds Introduced", "EQUITY", "NONE", "NONE", {}),
 ]
 _NZ_RENAMES = {"820": "GST", "825": "PAYE Payable", "500": "Income Tax Expense", "830": "Income Tax Payable"}
+_AU_RENAMES = {
+    "820": "GST", "825": "PAYG Withholdings Payable", "500": "Income Tax Expense", "830": "Income Tax Payable",
+    "477": "Wages and Salaries", "478": "Superannuation", "412": "Consulting & Accounting",
+}
+# AU accounts that only exist there (code, name, type, tax type, extra).
+_AU_EXTRA_ACCOUNTS = [("826", "Superannuation Payable", "CURRLIAB", "BASEXCLUDED", {})]
+# The UK chart's tax types in an Australian organisation: GST at 10% on what carries VAT,
+# GST-free what is zero-rated or exempt, BAS Excluded what has no tax at all (wages,
+# balance-sheet accounts), GST on Capital for fixed assets.
+_UK_TO_AU_TAX = {
+    "INPUT2": "INPUT", "RRINPUT": "INPUT", "OUTPUT2": "OUTPUT", "ZERORATEDINPUT": "EXEMPTEXPENSES",
+    "EXEMPTINPUT": "EXEMPTEXPENSES", "EXEMPTOUTPUT": "EXEMPTOUTPUT", "NONE": "BASEXCLUDED",
+}
+_AU_CAPITAL_ACCOUNTS = {"710", "720", "760"}
 
 _EXPENSES_ONLY = {"revenue": False}
 _REVENUE_ONLY = {"expenses": False}
@@ -121,6 +140,21 @@ _NZ_TAX_RATES = [
     ("ZERORATED", "Zero Rated", "OUTPUT", "0", {}),
     ("NONE", "No GST", "NONE", "0", {}),
 ]
+_AU_TAX_RATES = [
+    ("INPUT", "GST on Expenses", "INPUT", "10", _EXPENSES_ONLY),
+    ("OUTPUT", "GST on Income", "OUTPUT", "10", _REVENUE_ONLY),
+    ("CAPEXINPUT", "GST on Capital", "CAPITALEXINPUT", "10", _EXPENSES_ONLY),
+    ("EXEMPTEXPENSES", "GST Free Expenses", "EXEMPTEXPENSES", "0", _EXPENSES_ONLY),
+    ("EXEMPTOUTPUT", "GST Free Income", "EXEMPTOUTPUT", "0", _REVENUE_ONLY),
+    ("EXEMPTCAPITAL", "GST Free Capital", "EXEMPTCAPITAL", "0", _EXPENSES_ONLY),
+    ("EXEMPTEXPORT", "GST Free Exports", "EXEMPTEXPORT", "0", _REVENUE_ONLY),
+    ("INPUTTAXED", "Input Taxed", "INPUTTAXED", "0", {}),
+    ("BASEXCLUDED", "BAS Excluded", "BASEXCLUDED", "0", {}),
+    ("GSTONIMPORTS", "GST on Imports", "GSTONIMPORTS", "0", _EXPENSES_ONLY),
+    ("GSTONCAPIMPORTS", "GST on Capital Imports", "GSTONCAPIMPORTS", "0", _EXPENSES_ONLY),
+]
+_TAX_RATES = {"NZ": _NZ_TAX_RATES, "AU": _AU_TAX_RATES}
+_TAX_COMPONENT = {"NZ": "GST", "AU": "GST"}
 
 _FIXED_CONTACTS = [
     ("Bakery Supplies Co", True, False, ContactStatus.ACTIVE),
@@ -153,34 +187,45 @@ _CURRENCY_NAMES = {
 }
 
 
+def _chart(country: str) -> list[tuple[str, str, str, str, dict]]:
+    """(code, name, type, tax type, extra) of each account for the organisation's country."""
+    chart = []
+    for code, name, account_type, uk_tax, nz_tax, extra in _ACCOUNTS:
+        if country == "NZ":
+            chart.append((code, _NZ_RENAMES.get(code, name), account_type, nz_tax, extra))
+        elif country == "AU":
+            tax = "CAPEXINPUT" if code in _AU_CAPITAL_ACCOUNTS else _UK_TO_AU_TAX.get(uk_tax, uk_tax)
+            chart.append((code, _AU_RENAMES.get(code, name), account_type, tax, extra))
+        else:
+            chart.append((code, name, account_type, uk_tax, extra))
+    if country == "AU":
+        chart += _AU_EXTRA_ACCOUNTS
+    return chart
+
+
 def _add_accounts(organisation, now) -> None:
     existing = set(Account.objects.filter(organisation=organisation).values_list("code", flat=True))
-    is_nz = organisation.country_code == "NZ"
-    accounts = []
-    for code, name, account_type, uk_tax, nz_tax, extra in _ACCOUNTS:
-        if code in existing:
-            continue
-        if is_nz:
-            name = _NZ_RENAMES.get(code, name)
-        accounts.append(
-            Account(
-                organisation=organisation,
-                code=code,
-                name=name,
-                type=account_type,
-                tax_type=nz_tax if is_nz else uk_tax,
-                currency_code=organisation.base_currency if account_type == "BANK" else "",
-                updated_at=now,
-                **extra,
-            )
+    accounts = [
+        Account(
+            organisation=organisation,
+            code=code,
+            name=name,
+            type=account_type,
+            tax_type=tax_type,
+            currency_code=organisation.base_currency if account_type == "BANK" else "",
+            updated_at=now,
+            **extra,
         )
+        for code, name, account_type, tax_type, extra in _chart(organisation.country_code)
+        if code not in existing
+    ]
     Account.objects.bulk_create(accounts)
 
 
 def _add_tax_rates(organisation, now) -> None:
     existing = set(TaxRate.objects.filter(organisation=organisation).values_list("tax_type", flat=True))
-    table = _NZ_TAX_RATES if organisation.country_code == "NZ" else _UK_TAX_RATES
-    component = "GST" if organisation.country_code == "NZ" else "VAT"
+    table = _TAX_RATES.get(organisation.country_code, _UK_TAX_RATES)
+    component = _TAX_COMPONENT.get(organisation.country_code, "VAT")
     rates = []
     for tax_type, name, report, rate, overrides in table:
         if tax_type in existing:
@@ -215,9 +260,10 @@ def _add_contacts(organisation, now) -> None:
             is_customer=customer,
             status=status,
             email_address=f"accounts@{name.split()[0].lower()}.example.com",
+            tax_number=_tax_number(organisation.country_code, position),
             updated_at=now,
         )
-        for name, supplier, customer, status in _FIXED_CONTACTS
+        for position, (name, supplier, customer, status) in enumerate(_FIXED_CONTACTS)
     ]
     names = {contact.name for contact in contacts}
     while len(contacts) < 200:
@@ -238,6 +284,30 @@ def _add_contacts(organisation, now) -> None:
             )
         )
     Contact.objects.bulk_create(contacts)
+
+
+def _abn(seed: int) -> str:
+    """A valid Australian Business Number: the ATO's check (subtract 1 from the first digit,
+    weigh the digits 10, 1, 3, 5 … 19, the sum divisible by 89) holds for every one."""
+    weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+    body = [int(d) for d in f"{(seed * 7919 + 1234567) % 10**9:09d}"]
+    for first, second in ((a, b) for a in range(1, 10) for b in range(10)):
+        digits = [first, second, *body]
+        total = (digits[0] - 1) * weights[0] + sum(d * w for d, w in zip(digits[1:], weights[1:], strict=True))
+        if total % 89 == 0:
+            text = "".join(map(str, digits))
+            return f"{text[:2]} {text[2:5]} {text[5:8]} {text[8:]}"
+    raise ValueError("no ABN for this seed")  # pragma: no cover - some check digits always fit
+
+
+def _tax_number(country: str, position: int) -> str:
+    """The contact's tax number as the country writes it (ABN, NZ GST number, UK VAT number)."""
+    if country == "AU":
+        return _abn(position + 1)
+    if country == "NZ":
+        number = f"{100_000_000 + position * 1_234_567:09d}"
+        return f"{number[:3]}-{number[3:6]}-{number[6:]}"
+    return f"GB{123_456_700 + position:09d}"
 
 
 def _add_tracking(organisation, now) -> None:

@@ -18,19 +18,20 @@ from .models import (
     TaxRate,
     TrackingCategory,
 )
-from .where import compile_where
+from .where import compile_where, order_records
 
 
-def _filter(items: list[dict], where: str | None) -> list[dict]:
+def _filter(items: list[dict], where: str | None, order: str | None = None) -> list[dict]:
     predicate = compile_where(where)
-    return items if predicate is None else [item for item in items if predicate(item)]
+    found = items if predicate is None else [item for item in items if predicate(item)]
+    return order_records(found, order)
 
 
-def accounts_list(*, organisation, where: str | None = None, modified_since=None) -> list[dict]:
+def accounts_list(*, organisation, where: str | None = None, modified_since=None, order: str | None = None) -> list[dict]:
     accounts = Account.objects.filter(organisation=organisation)
     if modified_since is not None:
         accounts = accounts.filter(updated_at__gt=modified_since)
-    return _filter([serializers.account_json(account) for account in accounts], where)
+    return _filter([serializers.account_json(account) for account in accounts], where, order)
 
 
 def contacts_page(
@@ -44,6 +45,7 @@ def contacts_page(
     search_term: str = "",
     page: int | None = None,
     page_size: int = 100,
+    order: str | None = None,
 ) -> tuple[list[dict], dict | None]:
     contacts = Contact.objects.filter(organisation=organisation).order_by("name", "id")
     if not include_archived:
@@ -60,7 +62,7 @@ def contacts_page(
             | Q(contact_number__icontains=search_term)
             | Q(email_address__icontains=search_term)
         )
-    items = _filter([serializers.contact_json(c, summary=summary_only) for c in contacts], where)
+    items = _filter([serializers.contact_json(c, summary=summary_only) for c in contacts], where, order)
     return _paginate(items, page=page, page_size=page_size)
 
 
@@ -78,7 +80,8 @@ def _paginate(items: list, *, page: int | None, page_size: int) -> tuple[list, d
     return items[start : start + page_size], pagination
 
 
-def tracking_categories_list(*, organisation, include_archived: bool = False, where: str | None = None) -> list[dict]:
+def tracking_categories_list(*, organisation, include_archived: bool = False, where: str | None = None,
+                             order: str | None = None) -> list[dict]:
     categories = TrackingCategory.objects.filter(organisation=organisation).prefetch_related("options")
     if not include_archived:
         categories = categories.filter(status="ACTIVE")
@@ -86,18 +89,19 @@ def tracking_categories_list(*, organisation, include_archived: bool = False, wh
     for category in categories:
         options = [o for o in category.options.all() if include_archived or o.status == "ACTIVE"]
         items.append(serializers.tracking_category_json(category, options))
-    return _filter(items, where)
+    return _filter(items, where, order)
 
 
-def tax_rates_list(*, organisation, where: str | None = None) -> list[dict]:
-    return _filter([serializers.tax_rate_json(r) for r in TaxRate.objects.filter(organisation=organisation)], where)
+def tax_rates_list(*, organisation, where: str | None = None, order: str | None = None) -> list[dict]:
+    return _filter([serializers.tax_rate_json(r) for r in TaxRate.objects.filter(organisation=organisation)], where,
+                   order)
 
 
-def currencies_list(*, organisation) -> list[dict]:
+def currencies_list(*, organisation, where: str | None = None, order: str | None = None) -> list[dict]:
     codes = list(Currency.objects.filter(organisation=organisation))
     if not any(currency.code == organisation.base_currency for currency in codes):
         codes.insert(0, Currency(code=organisation.base_currency, description=organisation.base_currency))
-    return [serializers.currency_json(currency) for currency in codes]
+    return _filter([serializers.currency_json(currency) for currency in codes], where, order)
 
 
 def documents_queryset(*, organisation, kind: str | None = None):
@@ -131,6 +135,8 @@ def documents_page(
     page: int | None = None,
     page_size: int = 100,
     base_url: str = "",
+    order: str | None = None,
+    unit_dp: int = 2,
 ) -> tuple[list[dict], dict | None]:
     documents = documents_queryset(organisation=organisation, kind=kind).order_by("created_at", "id")
     if modified_since is not None:
@@ -145,13 +151,13 @@ def documents_page(
         documents = documents.filter(status__in=[status.upper() for status in statuses])
     # Xero leaves line items out of unpaged multi-document lists.
     with_lines = page is not None or kind == DocumentKind.BANK_TRANSACTION
-    items = [serializers.document_json(d, with_lines=with_lines, base_url=base_url) for d in documents]
-    return _paginate(_filter(items, where), page=page, page_size=page_size)
+    items = [serializers.document_json(d, with_lines=with_lines, base_url=base_url, unit_dp=unit_dp) for d in documents]
+    return _paginate(_filter(items, where, order), page=page, page_size=page_size)
 
 
-def payments_list(*, organisation, where: str | None = None) -> list[dict]:
+def payments_list(*, organisation, where: str | None = None, order: str | None = None) -> list[dict]:
     payments = Payment.objects.filter(organisation=organisation).select_related("document__contact", "account")
-    return _filter([serializers.payment_json(payment) for payment in payments], where)
+    return _filter([serializers.payment_json(payment) for payment in payments], where, order)
 
 
 def attachment_find(*, document: Document, name_or_id: str) -> Attachment | None:

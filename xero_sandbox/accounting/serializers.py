@@ -49,10 +49,12 @@ def organisation_json(org) -> dict:
             "CountryCode": org.country_code,
             "IsDemoCompany": False,
             "OrganisationStatus": "ACTIVE",
-            "FinancialYearEndDay": 31,
-            "FinancialYearEndMonth": 3,
-            "SalesTaxBasis": "ACCRUALS" if org.country_code == "GB" else "INVOICE",
-            "SalesTaxPeriod": "QUARTERLY" if org.country_code == "GB" else "TWOMONTHS",
+            # Each country's usual year end and GST/VAT return: UK and NZ to 31 March, AU to
+            # 30 June with a quarterly BAS on accruals.
+            "FinancialYearEndDay": 30 if org.country_code == "AU" else 31,
+            "FinancialYearEndMonth": 6 if org.country_code == "AU" else 3,
+            "SalesTaxBasis": {"GB": "ACCRUALS", "AU": "ACCRUALS"}.get(org.country_code, "INVOICE"),
+            "SalesTaxPeriod": {"GB": "QUARTERLY", "AU": "QUARTERLY1"}.get(org.country_code, "TWOMONTHS"),
             "PeriodLockDate": wire.ms_date(org.period_lock_date),
             "EndOfYearLockDate": wire.ms_date(org.end_of_year_lock_date),
             "CreatedDateUTC": wire.ms_datetime(org.created),
@@ -176,13 +178,15 @@ def currency_json(currency: Currency) -> dict:
     return {"Code": currency.code, "Description": currency.description}
 
 
-def line_item_json(line) -> dict:
+def line_item_json(line, *, unit_dp: int = 2) -> dict:
+    """``unit_dp``: unit amounts to 2 places unless the request asked for ``unitdp=4``."""
+    unit_amount = wire.quantity(line.unit_amount) if unit_dp >= 4 else wire.money(line.unit_amount)
     return _compact(
         {
             "LineItemID": str(line.pk),
             "Description": line.description,
             "Quantity": wire.quantity(line.quantity),
-            "UnitAmount": wire.quantity(line.unit_amount),
+            "UnitAmount": unit_amount,
             "ItemCode": line.item_code,
             "AccountCode": line.account_code,
             "AccountID": str(line.account_id) if line.account_id else None,
@@ -240,7 +244,7 @@ def payment_json(payment: Payment, *, with_document: bool = True) -> dict:
     return _compact(data)
 
 
-def document_json(document: Document, *, with_lines: bool = True, base_url: str = "") -> dict:
+def document_json(document: Document, *, with_lines: bool = True, base_url: str = "", unit_dp: int = 2) -> dict:
     """An invoice, credit note or bank transaction in its endpoint's shape."""
     kind = document.kind
     data = {
@@ -305,7 +309,7 @@ def document_json(document: Document, *, with_lines: bool = True, base_url: str 
             }
         )
     if with_lines:
-        data["LineItems"] = [line_item_json(line) for line in document.line_items.all()]
+        data["LineItems"] = [line_item_json(line, unit_dp=unit_dp) for line in document.line_items.all()]
         if kind != DocumentKind.BANK_TRANSACTION:
             data["Payments"] = [payment_json(payment, with_document=False) for payment in document.payments.all()]
         if attachments and kind != DocumentKind.BANK_TRANSACTION:

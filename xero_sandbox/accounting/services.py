@@ -1,9 +1,10 @@
-"""Writes other than documents: payments and attachments."""
+"""Writes other than documents: contacts, payments and attachments."""
 
 import dataclasses
 import mimetypes
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from xero_sandbox import clock
@@ -11,10 +12,21 @@ from xero_sandbox import clock
 from . import messages as msg
 from . import wire
 from .documents import Books, _date, _decimal, _format_lock_date
-from .models import Attachment, Document, DocumentKind, Payment, Status
+from .models import Attachment, Contact, ContactStatus, Document, DocumentKind, Payment, Status
 
 MAX_ATTACHMENTS_PER_DOCUMENT = 10
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# File types Xero takes as attachments (https://developer.xero.com/documentation/api/accounting/attachments).
+ATTACHMENT_EXTENSIONS = frozenset(
+    ["7z", "bmp", "csv", "doc", "docx", "eml", "gif", "jpeg", "jpg", "keynote", "msg", "numbers", "odf", "ods", "odt", "pages", "pdf", "png", "ppt", "pptx", "rar", "rtf", "tif", "tiff", "txt", "xls", "xlsx", "zip"]
+)
+# Characters Xero refuses in a file name (the research notes, xero-api.md §3 "Filenames").
+ATTACHMENT_NAME_FORBIDDEN = set('<>:"/\\|?*+\x00')
+
+
+def max_attachment_bytes() -> int:
+    """Xero's sources disagree on the size limit (3, 10 or 25 MB); the sandbox enforces the
+    product's setting, so a file that passes here passes the strictest reading of Xero."""
+    return int(getattr(settings, "XERO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 
 @dataclasses.dataclass
@@ -50,7 +62,9 @@ def _prepare_payment(*, books: Books, payload, errors: list[str]) -> dict | None
         return None
     account_ref = payload.get("Account") if isinstance(payload.get("Account"), dict) else {}
     account = books.account(code=account_ref.get("Code") or payload.get("Code"), account_id=account_ref.get("AccountID"))
-    if account is None or account.status != Status.ACTIVE or account.type != "BANK" and not account.enable_payments_to_account:
+    if account is None:
+        errors.append(msg.ACCOUNT_NOT_FOUND)
+    elif account.status != Status.ACTIVE or account.type != "BANK" and not account.enable_payments_to_account:
         errors.append(msg.PAYMENT_ACCOUNT_NOT_VALID)
     amount = _decimal(payload.get("Amount"), "Amount", errors)
     date = _date(payload.get("Date"), errors) if payload.get("Date") else clock.now().date()
@@ -124,6 +138,72 @@ def payments_submit(
     return outcomes, failed and summarize_errors
 
 
+@dataclasses.dataclass
+class ContactOutcome:
+    payload: dict
+    errors: list[str]
+    contact: Contact | None = None
+
+
+_CONTACT_FIELDS = (
+    ("email_address", "EmailAddress"),
+    ("contact_number", "ContactNumber"),
+    ("tax_number", "TaxNumber"),
+    ("first_name", "FirstName"),
+    ("last_name", "LastName"),
+    ("default_currency", "DefaultCurrency"),
+)
+
+
+def contacts_submit(*, organisation, elements: list, method: str, summarize_errors: bool) -> tuple[list[ContactOutcome], bool]:
+    """Create (PUT, and POST without a ContactID) or update (POST with one) contacts.
+
+    As Xero: PUT always creates and ignores a ContactID it is given (Xero-NetStandard#226);
+    a name already used by another active contact is refused with Xero's message;
+    IsSupplier and IsCustomer are read-only (Xero sets them from transactions).
+    """
+    with transaction.atomic():
+        outcomes = []
+        for payload in elements:
+            payload = payload if isinstance(payload, dict) else {}
+            errors: list[str] = []
+            outcomes.append(ContactOutcome(payload=payload, errors=errors))
+            contact = None
+            if method == "POST" and payload.get("ContactID"):
+                contact = Contact.objects.filter(
+                    organisation=organisation, pk=wire.parse_uuid(payload["ContactID"])
+                ).first()
+                if contact is None:
+                    errors.append(msg.CONTACT_NOT_FOUND)
+                    continue
+            name = str(payload.get("Name") or (contact.name if contact else "")).strip()
+            if not name:
+                errors.append(msg.CONTACT_NAME_REQUIRED)
+                continue
+            taken = Contact.objects.filter(organisation=organisation, name__iexact=name, status=ContactStatus.ACTIVE)
+            if contact is not None:
+                taken = taken.exclude(pk=contact.pk)
+            if taken.exists():
+                errors.append(msg.CONTACT_NAME_TAKEN.format(name=name))
+                continue
+            contact = contact or Contact(organisation=organisation)
+            contact.name = name
+            for field, key in _CONTACT_FIELDS:
+                if key in payload:
+                    setattr(contact, field, str(payload[key] or "")[:255])
+            if payload.get("ContactStatus") in ContactStatus.values:
+                contact.status = payload["ContactStatus"]
+            contact.updated_at = clock.now()
+            contact.save()
+            outcomes[-1].contact = contact
+        failed = any(outcome.errors for outcome in outcomes)
+        if failed and summarize_errors:
+            transaction.set_rollback(True)
+            for outcome in outcomes:
+                outcome.contact = None
+    return outcomes, failed and summarize_errors
+
+
 class AttachmentRejected(Exception):
     def __init__(self, status: int, title: str, detail: str):
         super().__init__(detail)
@@ -143,9 +223,21 @@ def attachment_put(
     """Store (or overwrite, by file name) an attachment, within Xero's limits.
 
     Limits follow https://developer.xero.com/documentation/api/accounting/attachments:
-    10 attachments per document, 10 MB each (413 PayloadTooLarge, as Xero answers).
+    10 attachments per document, the size limit (413 PayloadTooLarge, as Xero answered
+    in Xero-Java #349 https://github.com/XeroAPI/Xero-Java/issues/349), Xero's file types,
+    and a file name without the characters Xero refuses. A name ending in a space gets a
+    500, as xero-node #763 reports (https://github.com/XeroAPI/xero-node/issues/763).
     """
-    if len(content) > MAX_ATTACHMENT_BYTES:
+    if file_name != file_name.rstrip():
+        raise AttachmentRejected(500, "An error occurred", "An error occurred in Xero.")
+    if not file_name or set(file_name) & ATTACHMENT_NAME_FORBIDDEN:
+        # SANDBOX wording: Xero documents the rule, not its error text.
+        raise AttachmentRejected(400, "ValidationException", "The file name contains characters Xero does not allow.")
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        # SANDBOX wording.
+        raise AttachmentRejected(400, "ValidationException", f"Xero does not accept .{extension or '?'} files.")
+    if len(content) > max_attachment_bytes():
         raise AttachmentRejected(413, "RequestEntityTooLarge", "PayloadTooLarge")
     now = clock.now()
     Document.objects.select_for_update().filter(pk=document.pk).first()

@@ -22,6 +22,12 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def round_unit(value: Decimal, *, places: int = 2) -> Decimal:
+    """A unit amount: 2 decimal places, or 4 when the request opts in with ``unitdp=4``
+    (https://developer.xero.com/documentation/api/accounting/invoices, "unitdp")."""
+    return value.quantize(Decimal(1).scaleb(-4 if places >= 4 else -2), rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class LineTotals:
     quantity: Decimal

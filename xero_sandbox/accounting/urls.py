@@ -1,5 +1,6 @@
 """Routes of the sandbox's Accounting API (``api/api.xro/2.0/…``, matched case-insensitively as
-Xero does: xero-python sends ``/Invoices``) and of its organisation pages (``orgs/…``)."""
+Xero does: xero-python sends ``/Invoices``), of its organisation pages (``orgs/…``) and of
+go.xero.com's deep links (``go/…``)."""
 
 from django.urls import path, re_path
 
@@ -50,6 +51,7 @@ urlpatterns = [
     _api("banktransactions/" + _ID.format("document_id"), views.bank_transaction_detail, "bank-transaction"),
     _api("banktransactions/" + _ID.format("document_id") + "/attachments", views.bank_transaction_attachments, "bank-transaction-attachments"),
     _api("banktransactions/" + _ID.format("document_id") + "/attachments/(?P<file_name>[^/]+)", views.bank_transaction_attachment, "bank-transaction-attachment"),
+    path("go/organisationlogin/default.aspx", pages.deep_link, name="deep-link"),
     path("orgs/<uuid:org_id>/", pages.organisation_page, name="organisation-page"),
     path("orgs/<uuid:org_id>/attachments/<uuid:attachment_id>/", pages.attachment_download, name="attachment-download"),
     path("orgs/<uuid:org_id>/control/", pages.control_action, name="control-action"),

@@ -10,10 +10,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.http.request import RawPostDataException
 
-from xero_sandbox.gate import accounting_endpoint, bearer_token, xero_problem
+from xero_sandbox.gate import accounting_endpoint, bearer_token, missing_scope, xero_problem
 
-from . import control, selectors, serializers, services, wire
 from . import documents as document_services
+from . import selectors, serializers, services, wire
 from .models import DocumentKind
 from .where import WhereSyntaxError
 
@@ -103,6 +103,18 @@ def _page_size(request) -> int:
         return 100
 
 
+def _order(request) -> str | None:
+    return request.GET.get("order")
+
+
+def _unit_decimal_places(request) -> int:
+    """``unitdp=4`` opts in to four decimal places for unit amounts; otherwise two."""
+    try:
+        return 4 if int(request.GET.get("unitdp") or 2) >= 4 else 2
+    except ValueError:
+        return 2
+
+
 def _where_error(exc: WhereSyntaxError) -> HttpResponse:
     # SANDBOX wording: Xero answers a bad filter with a 400 whose text varies.
     return wire.api_response(
@@ -127,7 +139,8 @@ def organisation(request, org):
 def accounts(request, org):
     try:
         items = selectors.accounts_list(
-            organisation=org, where=request.GET.get("where"), modified_since=_modified_since(request)
+            organisation=org, where=request.GET.get("where"), modified_since=_modified_since(request),
+            order=_order(request),
         )
     except WhereSyntaxError as exc:
         return _where_error(exc)
@@ -148,14 +161,25 @@ def contacts(request, org):
         body = _json_body(request)
         if body is _post_data_invalid:
             return _post_data_invalid()
-        created = []
-        for element in _elements(body, "Contacts"):
-            if not isinstance(element, dict) or not element.get("Name"):
-                # SANDBOX wording for a contact without a name.
-                problem = {"Message": "The contact name must be specified."}
-                return _validation_error([{**(element or {}), "ValidationErrors": [problem]}])
-            created.append(control.contact_upsert(organisation=org, data=element))
-        return wire.api_response(wire.envelope("Contacts", [serializers.contact_json(c) for c in created]))
+        summarize = wire.parse_bool(request.GET.get("summarizeErrors"), default=True)
+        outcomes, failed = services.contacts_submit(
+            organisation=org, elements=_elements(body, "Contacts"), method=request.method, summarize_errors=summarize
+        )
+        if failed:
+            return _validation_error(
+                [{**o.payload, "ValidationErrors": [{"Message": m} for m in o.errors]} for o in outcomes if o.errors]
+            )
+        items = []
+        for outcome in outcomes:
+            if outcome.contact is not None:
+                item = serializers.contact_json(outcome.contact)
+                if not summarize:
+                    item["StatusAttributeString"] = "OK"
+            else:
+                item = {**outcome.payload, "StatusAttributeString": "ERROR", "HasValidationErrors": True,
+                        "ValidationErrors": [{"Message": m} for m in outcome.errors]}
+            items.append(item)
+        return wire.api_response(wire.envelope("Contacts", items))
     page = _page(request)
     try:
         items, pagination = selectors.contacts_page(
@@ -166,6 +190,7 @@ def contacts(request, org):
             include_archived=wire.parse_bool(request.GET.get("includeArchived")),
             summary_only=wire.parse_bool(request.GET.get("summaryOnly")),
             search_term=request.GET.get("searchTerm", ""),
+            order=_order(request),
             page=page,
             page_size=_page_size(request),
         )
@@ -190,6 +215,7 @@ def tracking_categories(request, org):
             organisation=org,
             include_archived=wire.parse_bool(request.GET.get("includeArchived")),
             where=request.GET.get("where"),
+            order=_order(request),
         )
     except WhereSyntaxError as exc:
         return _where_error(exc)
@@ -199,7 +225,7 @@ def tracking_categories(request, org):
 @accounting_endpoint(scopes=SETTINGS)
 def tax_rates(request, org):
     try:
-        items = selectors.tax_rates_list(organisation=org, where=request.GET.get("where"))
+        items = selectors.tax_rates_list(organisation=org, where=request.GET.get("where"), order=_order(request))
     except WhereSyntaxError as exc:
         return _where_error(exc)
     if request.GET.get("TaxType"):
@@ -209,7 +235,11 @@ def tax_rates(request, org):
 
 @accounting_endpoint(scopes=SETTINGS)
 def currencies(request, org):
-    return wire.api_response(wire.envelope("Currencies", selectors.currencies_list(organisation=org)))
+    try:
+        items = selectors.currencies_list(organisation=org, where=request.GET.get("where"), order=_order(request))
+    except WhereSyntaxError as exc:
+        return _where_error(exc)
+    return wire.api_response(wire.envelope("Currencies", items))
 
 
 def _submit(request, org, kind: str, *, document_id=None) -> HttpResponse:
@@ -218,16 +248,22 @@ def _submit(request, org, kind: str, *, document_id=None) -> HttpResponse:
         return _post_data_invalid()
     plural = PLURAL[kind]
     summarize = wire.parse_bool(request.GET.get("summarizeErrors"), default=True)
+    # The fault switch faults.answer_batch_400: the valid elements are saved, the answer is
+    # a 400 that lists only the failed ones (xero-ruby #247, Xero-Net #354).
+    batch_400 = getattr(request, "sandbox_batch_400", False)
     result = document_services.documents_submit(
         organisation=org,
         kind=kind,
         elements=_elements(body, plural),
-        summarize_errors=summarize,
+        summarize_errors=summarize and not batch_400,
         allow_update=request.method == "POST",
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         app=_app_client_id(request),
         document_id=document_id,
+        unit_decimal_places=_unit_decimal_places(request),
     )
+    if batch_400:
+        return _validation_error([document_services.echo_failed(o) for o in result.outcomes if isinstance(o, dict)])
     if result.failed:
         return _validation_error(result.outcomes)
     base_url = _base_url(request)
@@ -237,7 +273,7 @@ def _submit(request, org, kind: str, *, document_id=None) -> HttpResponse:
             items.append(outcome)
             continue
         fresh = selectors.document_get(organisation=org, kind=kind, document_id=outcome.pk)
-        item = serializers.document_json(fresh, base_url=base_url)
+        item = serializers.document_json(fresh, base_url=base_url, unit_dp=_unit_decimal_places(request))
         if not summarize:
             item["StatusAttributeString"] = "OK"
         items.append(item)
@@ -260,6 +296,8 @@ def _documents_view(kind: str):
                 numbers=wire.split_list(request.GET.get("InvoiceNumbers")),
                 contact_ids=wire.split_list(request.GET.get("ContactIDs")),
                 statuses=wire.split_list(request.GET.get("Statuses")),
+                order=_order(request),
+                unit_dp=_unit_decimal_places(request),
                 page=page,
                 page_size=_page_size(request),
                 base_url=_base_url(request),
@@ -276,7 +314,7 @@ def _documents_view(kind: str):
             return xero_problem(404, "Not Found", "The resource you're looking for cannot be found")
         if request.method == "POST":
             return _submit(request, org, kind, document_id=document.pk)
-        item = serializers.document_json(document, base_url=_base_url(request))
+        item = serializers.document_json(document, base_url=_base_url(request), unit_dp=_unit_decimal_places(request))
         return wire.api_response(wire.envelope(PLURAL[kind], [item]))
 
     return collection, detail
@@ -291,7 +329,7 @@ bank_transactions, bank_transaction_detail = _documents_view(DocumentKind.BANK_T
 def payments(request, org):
     if request.method not in ("PUT", "POST"):
         try:
-            items = selectors.payments_list(organisation=org, where=request.GET.get("where"))
+            items = selectors.payments_list(organisation=org, where=request.GET.get("where"), order=_order(request))
         except WhereSyntaxError as exc:
             return _where_error(exc)
         return wire.api_response(wire.envelope("Payments", items))
@@ -355,7 +393,7 @@ def _attachments_view(kind: str):
     @accounting_endpoint(scopes=_attachments_scopes(kind))
     def attachment_file(request, org, document_id, file_name):
         if not _has_document_scope(request, kind):
-            return xero_problem(403, "Forbidden", "AuthenticationUnsuccessful")
+            return missing_scope()
         document = selectors.document_get(organisation=org, kind=kind, document_id=document_id)
         if document is None:
             return xero_problem(404, "Not Found", "The resource you're looking for cannot be found")
@@ -370,9 +408,9 @@ def _attachments_view(kind: str):
                     idempotency_key=request.headers.get("Idempotency-Key", ""),
                 )
             except services.AttachmentRejected as exc:
-                if exc.status == 413:
+                if exc.status in (413, 500):
                     return wire.api_response(
-                        {"Title": exc.title, "Status": exc.status, "Detail": exc.detail}, status=413
+                        {"Title": exc.title, "Status": exc.status, "Detail": exc.detail}, status=exc.status
                     )
                 return _validation_error([{"ValidationErrors": [{"Message": exc.detail}]}])
             item = serializers.attachment_json(attachment, base_url=_base_url(request))

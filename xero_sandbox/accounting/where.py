@@ -1,4 +1,5 @@
-"""A small evaluator for Xero's ``where`` filter, applied to serialised records.
+"""A small evaluator for Xero's ``where`` filter and ``order`` parameter, applied to
+serialised records.
 
 Covers what clients use: ``Status=="ACTIVE" AND Type=="BANK"``, ``Name.Contains("x")``,
 ``Name.StartsWith("x")``, ``Reference=="INV-1"``, ``Contact.ContactID==Guid("…")``,
@@ -190,3 +191,43 @@ def compile_where(text: str | None) -> Callable[[dict], bool] | None:
     if not text or not text.strip():
         return None
     return _Parser(text).parse()
+
+
+_ORDER_TERM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(ASC|DESC)?\s*$", re.I)
+
+
+def _sort_value(value):
+    """A comparable form of a serialised value: MS-JSON dates by time, numbers as numbers,
+    strings case-insensitively."""
+    if isinstance(value, str):
+        match = re.match(r"^/Date\((-?\d+)", value)
+        if match:
+            return (1, int(match.group(1)))
+        return (2, value.lower())
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, int | float | Decimal):
+        return (0, Decimal(str(value)))
+    return (3, "")
+
+
+def order_records(records: list[dict], order: str | None) -> list[dict]:
+    """``order`` as Xero takes it on every list endpoint: ``Field [ASC|DESC]``, several
+    separated by commas (https://developer.xero.com/documentation/api/accounting/requests-and-responses,
+    "Ordering"). Records without the field go last. Raises ``WhereSyntaxError``."""
+    if not order or not order.strip():
+        return records
+    terms = []
+    for part in order.split(","):
+        match = _ORDER_TERM.match(part)
+        if not match:
+            raise WhereSyntaxError(f"Cannot parse the order clause near {part.strip()[:20]!r}")
+        terms.append((match.group(1), (match.group(2) or "ASC").upper() == "DESC"))
+    ordered = list(records)
+    # Stable sorts from the last key to the first give a multi-key order.
+    for field, descending in reversed(terms):
+        present = [r for r in ordered if _lookup(r, field) is not None]
+        missing = [r for r in ordered if _lookup(r, field) is None]
+        present.sort(key=lambda r, f=field: _sort_value(_lookup(r, f)), reverse=descending)
+        ordered = present + missing
+    return ordered

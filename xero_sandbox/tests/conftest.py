@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 from xero_sandbox import clock
-from xero_sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_identity
+from xero_sandbox.seed import DEMO_EMAIL, DEMO_ORGANISATIONS, DEMO_PASSWORD, seed_identity
 
 REDIRECT_URI = "http://testserver/settings/connections/xero/callback/"
 CLIENT_ID = "dext-sandbox-app"
@@ -27,9 +27,9 @@ def _sandbox_clock():
 
 @pytest.fixture
 def sandbox(db, settings):
-    """The built-in app, the demo user and the two demo organisations."""
+    """The built-in app, the demo user and two demo organisations (UK, NZ)."""
     settings.XERO_SANDBOX_REDIRECT_URIS = [REDIRECT_URI]
-    return seed_identity()
+    return seed_identity(organisations=DEMO_ORGANISATIONS[:2])
 
 
 def authorize_query(**overrides) -> str:

@@ -17,9 +17,11 @@ def test_control_api_sets_fault_switches(client, sandbox):
     assert post(client, "drop", {"count": 1}).status_code == 200
     assert post(client, "latency", {"latency_ms": 50}).status_code == 200
     assert post(client, "rate-limit", {"count": 3, "retry_after": 5}).status_code == 200
+    assert post(client, "key-conflict", {"count": 1, "method": "PUT"}).status_code == 200
+    assert post(client, "batch-400", {"count": 1}).status_code == 200
 
     kinds = sorted(faults.active_rules().values_list("kind", flat=True))
-    assert kinds == sorted(["error_503", "drop_after_commit", "latency", "rate_limit"])
+    assert kinds == sorted(["error_503", "drop_after_commit", "latency", "rate_limit", "key_conflict", "batch_400"])
     assert post(client, "clear-faults", {}).status_code == 200
     assert not FaultRule.objects.exists()
 
@@ -92,7 +94,7 @@ def test_seed_command_is_idempotent(db, capsys):
     call_command("seed_sandbox")
     call_command("seed_sandbox")
 
-    assert Organisation.objects.count() == 2
+    assert sorted(Organisation.objects.values_list("country_code", flat=True)) == ["AU", "GB", "NZ"]
     assert SandboxUser.objects.count() == 1
     assert SandboxApp.objects.filter(client_id="dext-sandbox-app").count() == 1
     assert "Sandbox ready" in capsys.readouterr().out

@@ -1,10 +1,11 @@
 import base64
 import json
 
-from xero_sandbox import clock, jwt_hs256
+import jwt
+
+from xero_sandbox import clock
 from xero_sandbox.faults import token_grants
 from xero_sandbox.models import Connection
-from xero_sandbox.services import signing_key
 from xero_sandbox.tests.conftest import (
     CLIENT_ID,
     TOKEN_URL,
@@ -27,11 +28,33 @@ def test_code_exchange_answers_xero_token_shape(client, sandbox):
     assert body["expires_in"] == 1800
     assert body["token_type"] == "Bearer"
     assert body["scope"].split()[:4] == ["openid", "profile", "email", "offline_access"]
-    claims = jwt_hs256.decode(body["id_token"], key=signing_key())
-    assert claims["aud"] == CLIENT_ID
+    claims = _verified(client, body["id_token"], audience=CLIENT_ID)
+    assert claims["iss"] == "http://testserver/xero-sandbox/identity"
     assert claims["nonce"] == "n-1"
     assert claims["email"] == "xero.user@example.com"
     assert {"iss", "sub", "exp", "iat", "given_name", "family_name", "xero_userid", "global_session_id"} <= set(claims)
+
+
+def _verified(client, token: str, *, audience: str) -> dict:
+    """Verify ``token`` as a client of Xero would: the key from the JWKS that the
+    discovery document names, RS256 only."""
+    discovery = client.get("/xero-sandbox/identity/.well-known/openid-configuration").json()
+    keys = client.get(discovery["jwks_uri"]).json()["keys"]
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = jwt.PyJWK(next(k for k in keys if k["kid"] == kid))
+    return jwt.decode(token, key, algorithms=["RS256"], audience=audience, issuer=discovery["issuer"])
+
+
+def test_tokens_are_signed_rs256_with_a_published_key(client, sandbox):
+    params = consent(client, authorize_query(nonce="n-1"), sandbox)
+    body = exchange(client, params["code"]).json()
+
+    assert jwt.get_unverified_header(body["id_token"])["alg"] == "RS256"
+    assert jwt.get_unverified_header(body["access_token"])["alg"] == "RS256"
+    access = _verified(client, body["access_token"], audience="http://testserver/xero-sandbox/identity/resources")
+    assert access["client_id"] == CLIENT_ID
+    keys = client.get("/xero-sandbox/identity/.well-known/openid-configuration/jwks").json()["keys"]
+    assert keys and all(set(k) >= {"kty", "n", "e", "kid", "alg", "use"} and "d" not in k for k in keys)
 
 
 def test_client_credentials_in_the_body_work_like_basic(client, sandbox):

@@ -73,6 +73,16 @@ def apply_action(action: str, data: dict) -> dict:
             _int(data, "count", 1), retry_after=_int(data, "retry_after", 60),
             problem=data.get("problem") or "minute", organisation=_organisation(data.get("tenant_id")),
         )
+    elif action == "key-conflict":
+        rule = faults.answer_key_conflict(
+            _int(data, "count", 1), path_prefix=data.get("path_prefix", ""), method=data.get("method", ""),
+            organisation=_organisation(data.get("tenant_id")),
+        )
+    elif action == "batch-400":
+        rule = faults.answer_batch_400(
+            _int(data, "count", 1), path_prefix=data.get("path_prefix", ""),
+            organisation=_organisation(data.get("tenant_id")),
+        )
     elif action == "clear-faults":
         faults.clear()
         return {"cleared": True}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xero_sandbox import faults
+from xero_sandbox import faults, signing
 from xero_sandbox.gate import bearer_token
 from xero_sandbox.models import RequestLog, SandboxApp
 from xero_sandbox.scopes import describe, parse_scopes, unknown_scopes
@@ -276,3 +276,31 @@ def _is_uuid(value: str) -> bool:
 def identity_root(request: HttpRequest) -> HttpResponse:
     """identity.xero.com's root; only here so the issuer URL can be reversed."""
     return HttpResponse("Xero sandbox identity service", content_type="text/plain")
+
+
+@require_http_methods(["GET"])
+def openid_configuration(request: HttpRequest) -> HttpResponse:
+    """identity.xero.com/.well-known/openid-configuration: where the keys and endpoints are."""
+    issuer = _issuer(request)
+    base = request.build_absolute_uri(reverse("xero_sandbox:index")).rstrip("/")
+    return JsonResponse(
+        {
+            "issuer": issuer,
+            "jwks_uri": request.build_absolute_uri(reverse("xero_sandbox:jwks")),
+            "authorization_endpoint": f"{base}/login/identity/connect/authorize",
+            "token_endpoint": f"{issuer}/connect/token",
+            "revocation_endpoint": f"{issuer}/connect/revocation",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": [signing.ALGORITHM],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        }
+    )
+
+
+@require_http_methods(["GET"])
+def jwks(request: HttpRequest) -> HttpResponse:
+    """The public keys that verify the sandbox's tokens."""
+    return JsonResponse(signing.jwks())

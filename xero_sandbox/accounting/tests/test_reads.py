@@ -98,9 +98,10 @@ def test_paths_match_case_insensitively(sandbox):
     assert sandbox.call("GET", "/ORGANISATION", validate=False).status_code == 200
 
 
-def test_missing_scope_is_forbidden(sandbox, organisation):
+def test_missing_scope_is_401_authorization_unsuccessful(sandbox, organisation):
     from xero_sandbox.accounting.tests.conftest import connect
 
     sandbox.token = connect(organisation=organisation, scopes="accounting.settings.read")
-    assert sandbox.call("GET", "/Contacts", validate=False).status_code == 403
+    response = sandbox.call("GET", "/Contacts", validate=False)
+    assert (response.status_code, response.json()["Detail"]) == (401, "AuthorizationUnsuccessful")
     assert sandbox.call("GET", "/Accounts").status_code == 200

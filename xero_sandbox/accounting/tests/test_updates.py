@@ -38,7 +38,7 @@ def test_authorised_invoice_cannot_go_back_to_draft(sandbox):
     response = sandbox.call("POST", f"/Invoices/{draft['InvoiceID']}", json={"Invoices": [{"Status": "DRAFT"}]})
     assert response.status_code == 400
     message = response.json()["Elements"][0]["ValidationErrors"][0]["Message"]
-    assert message == "A document with status AUTHORISED cannot be changed to DRAFT."
+    assert message == "Invoice not of valid status for modification"
 
 
 def test_end_of_year_lock_blocks_bank_transactions(sandbox):

@@ -24,11 +24,16 @@ def _seed_items(demo: DemoTenancy):
     return _call("items.demo", "seed_demo_items", business=demo.bakery)
 
 
+def _sample_documents(demo: DemoTenancy):
+    return _call("capture.demo", "write_sample_documents")
+
+
 # (label, function taking the seeded tenancy) in the order they run: the sandbox first,
 # so items can refer to its organisation.
 PLUGINS = [
     ("Xero sandbox", _seed_sandbox),
     ("Demo items", _seed_items),
+    ("Sample documents", _sample_documents),
 ]
 
 
