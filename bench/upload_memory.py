@@ -66,30 +66,26 @@ def phone_photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-def peak_mb(pids: list[int]) -> float:
+def _status_mb(pids: list[int], field: str) -> float:
+    """The largest value of a /proc status field (VmHWM: peak, VmRSS: now) among pids, in MB."""
     best = 0
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        match = re.search(rf"{field}:\s+(\d+) kB", status)
         if match:
             best = max(best, int(match.group(1)))
     return round(best / 1024, 1)
+
+
+def peak_mb(pids: list[int]) -> float:
+    return _status_mb(pids, "VmHWM")
 
 
 def current_mb(pids: list[int]) -> float:
-    best = 0
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        if match:
-            best = max(best, int(match.group(1)))
-    return round(best / 1024, 1)
+    return _status_mb(pids, "VmRSS")
 
 
 def family(pid: int) -> list[int]:

@@ -24,6 +24,12 @@ def _text(node, path: str) -> str:
         return ""
     return " ".join(found.text.split())
 
+def _address_lines(address, street: str, more: str, postcode: str, city: str) -> tuple[str, ...]:
+    """An address as printed: street, more street, then postcode and city on one line."""
+    town = " ".join(v for v in (_text(address, postcode), _text(address, city)) if v)
+    return tuple(value for value in (_text(address, street), _text(address, more), town) if value)
+
+
 
 def _amount(node, path: str, *, currency: str = "", default: Decimal | None = None) -> Decimal | None:
     if node is None:
@@ -95,15 +101,7 @@ def _ubl_party(party) -> EInvoiceParty:
         if tax_number:
             break
     address = party.find("cac:PostalAddress", NS)
-    lines = tuple(
-        value
-        for value in (
-            _text(address, "cbc:StreetName"),
-            _text(address, "cbc:AdditionalStreetName"),
-            " ".join(v for v in (_text(address, "cbc:PostalZone"), _text(address, "cbc:CityName")) if v),
-        )
-        if value
-    )
+    lines = _address_lines(address, "cbc:StreetName", "cbc:AdditionalStreetName", "cbc:PostalZone", "cbc:CityName")
     return EInvoiceParty(
         name=name,
         tax_number=tax_number,
@@ -211,15 +209,7 @@ def _cii_party(party) -> EInvoiceParty:
             tax_number = registration.text.strip()
             break
     address = party.find("ram:PostalTradeAddress", NS)
-    lines = tuple(
-        value
-        for value in (
-            _text(address, "ram:LineOne"),
-            _text(address, "ram:LineTwo"),
-            " ".join(v for v in (_text(address, "ram:PostcodeCode"), _text(address, "ram:CityName")) if v),
-        )
-        if value
-    )
+    lines = _address_lines(address, "ram:LineOne", "ram:LineTwo", "ram:PostcodeCode", "ram:CityName")
     email = _text(party, "ram:DefinedTradeContact/ram:EmailURIUniversalCommunication/ram:URIID") or _text(
         party, "ram:URIUniversalCommunication/ram:URIID"
     )
