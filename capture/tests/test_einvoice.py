@@ -133,3 +133,11 @@ def test_ubl_tax_in_accounting_currency_is_not_taken_for_the_document_tax():
     assert invoice.issue_date == answer.date
     assert isinstance(invoice.issue_date, date)
     assert invoice.total == answer.total != Decimal(0)
+
+
+def test_the_suppliers_address_is_read_from_ubl_and_cii():
+    xml, answer = samples.ubl_xml(6, country="FR")
+    street, town = answer.supplier.address
+    assert parse_einvoice_xml(xml).seller.address == (street, town)
+    # The CII sample prints the street and the postcode (the first word of the town line).
+    assert parse_einvoice_xml(samples.cii_xml(answer)).seller.address == (street, town.split()[0])
