@@ -3,6 +3,8 @@
 Thin views: read the query string, call one selector or service, render.
 """
 
+from functools import partial
+
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,14 +24,18 @@ def _list_params(request) -> dict:
 
 
 def _render_list(request, *, template: str, title: str, group: str, listing, **extra):
+    # The refresh state is read before the rows: a refresh that commits in between then
+    # shows as in progress (its banner offers a reload), never as "refreshed just now"
+    # above the rows from before it.
     state = selectors.sync_state(business=request.business)
+    refresh = banner.refresh_for_page(request)
     context = {
         "title": title,
-        "listing": listing,
+        "listing": listing(),
         "group": group,
         "group_label": ListGroup(group).label,
         "last_refreshed": state.refreshed_at(group) if state else None,
-        "refresh": banner.refresh_for_page(request),
+        "refresh": refresh,
         "status_choices": [("active", "Active"), ("archived", "Archived"), ("all", "All")],
         **extra,
     }
@@ -38,7 +44,7 @@ def _render_list(request, *, template: str, title: str, group: str, listing, **e
 
 @business_member_required
 def categories(request):
-    listing = selectors.category_list(business=request.business, **_list_params(request))
+    listing = partial(selectors.category_list, business=request.business, **_list_params(request))
     return _render_list(
         request, template="lists/categories.html", title="Categories", group=ListGroup.ACCOUNTS, listing=listing
     )
@@ -54,7 +60,7 @@ def _contact_rule_available() -> bool:
 
 
 def _contacts_page(request, *, role: str, title: str):
-    listing = selectors.contact_list(business=request.business, role=role, **_list_params(request))
+    listing = partial(selectors.contact_list, business=request.business, role=role, **_list_params(request))
     return _render_list(
         request,
         template="lists/contacts.html",
@@ -78,7 +84,7 @@ def customers(request):
 
 @business_member_required
 def tracking(request):
-    listing = selectors.tracking_category_list(business=request.business, **_list_params(request))
+    listing = partial(selectors.tracking_category_list, business=request.business, **_list_params(request))
     return _render_list(
         request,
         template="lists/tracking.html",
@@ -90,7 +96,7 @@ def tracking(request):
 
 @business_member_required
 def payment_methods(request):
-    listing = selectors.payment_method_list(business=request.business, **_list_params(request))
+    listing = partial(selectors.payment_method_list, business=request.business, **_list_params(request))
     return _render_list(
         request,
         template="lists/payment_methods.html",
@@ -102,7 +108,7 @@ def payment_methods(request):
 
 @business_member_required
 def tax_rates(request):
-    listing = selectors.tax_rate_list(business=request.business, **_list_params(request))
+    listing = partial(selectors.tax_rate_list, business=request.business, **_list_params(request))
     return _render_list(
         request, template="lists/tax_rates.html", title="Tax Rates", group=ListGroup.TAX_RATES, listing=listing
     )
