@@ -5,6 +5,7 @@ server, dext stores it, answers, and reads the contact back from the sandbox's A
 import pytest
 import requests
 from django.db import transaction
+from django.urls import reverse
 
 from connections.models import WebhookEventOutcome, XeroWebhookEvent
 from lists.models import Contact, ListStatus
@@ -36,7 +37,7 @@ def connected(xero_webhooks, xero_connected_business):
     return business, connection, sandbox_org(connection)
 
 
-def test_a_contact_renamed_in_the_sandbox_is_renamed_in_dext(connected, xero_webhooks):
+def test_a_contact_renamed_in_the_sandbox_is_renamed_in_dext(connected, xero_webhooks, client):
     business, connection, org = connected
     supplier = sandbox_contact(org, "Bakery Supplies Co")
     reads = contacts_reads(org)
@@ -54,6 +55,30 @@ def test_a_contact_renamed_in_the_sandbox_is_renamed_in_dext(connected, xero_web
     event = XeroWebhookEvent.objects.get()
     assert (event.category, event.event_type, event.outcome) == ("CONTACT", "UPDATE", WebhookEventOutcome.PROCESSED)
     assert event.tenant_id == str(org.pk)
+    page = client.get(reverse("connections:index")).content.decode()
+    assert "Receiving</span> Xero's webhooks are arriving." in page
+
+
+def test_a_bill_paid_in_the_sandbox_is_announced_to_the_apps_above(connected, monkeypatch):
+    from dext import hooks
+    from xero_sandbox.accounting import control
+    from xero_sandbox.accounting.documents import documents_submit
+
+    business, connection, org = connected
+    heard = []
+    monkeypatch.setitem(hooks._listeners, hooks.XERO_CHANGED,
+                        [*hooks._listeners[hooks.XERO_CHANGED], lambda **kw: heard.append(kw["changes"])])
+    result = documents_submit(
+        organisation=org, kind="invoice", summarize_errors=True, allow_update=False,
+        elements=[{"Type": "ACCPAY", "Status": "AUTHORISED", "Contact": {"Name": "Bakery Supplies Co"},
+                   "InvoiceNumber": "BS-1", "Date": "2026-11-02", "LineItems": [
+                       {"Description": "Flour", "Quantity": 1, "UnitAmount": "50.00", "AccountCode": "310"}]}],
+    )
+    bill = result.saved[0]
+
+    control.document_pay_in_full(organisation=org, document_id=bill.pk)
+
+    assert heard == [{"INVOICE": {str(bill.pk)}}, {"INVOICE": {str(bill.pk)}}]
 
 
 def test_a_contact_archived_in_the_sandbox_is_archived_in_dext(connected):
