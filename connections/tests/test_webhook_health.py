@@ -32,7 +32,7 @@ def updates_section(client) -> str:
 
 def store_event(*, received_at, tenant=TENANT):
     XeroWebhookEvent.objects.create(
-        event_key=f"{tenant}-{received_at.isoformat()}", tenant_id=tenant, category="CONTACT", event_type="UPDATE",
+        event_key=hashlib.sha256(f"{tenant}-{received_at.isoformat()}".encode()).hexdigest(), tenant_id=tenant, category="CONTACT", event_type="UPDATE",
         resource_id="717f2bfc-c6d4-41fd-b238-3f2f0c0cf777", received_at=received_at, outcome="processed",
     )
 
