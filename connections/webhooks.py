@@ -223,11 +223,15 @@ def webhook_events_process(*, tenant_id: str) -> ProcessResult:
         try:
             hooks.announce(hooks.XERO_CHANGED, connection=connection, changes={k: set(v) for k, v in changes.items()})
         except (XeroRateLimited, XeroUnavailable) as exc:
-            return _release(claim, error=exc)
+            return _release(claim, code=exc.code, retry_after=getattr(exc, "retry_after", 0))
         except XeroError as exc:
             # Not worth retrying (the connection needs reconnecting, a record was refused).
             logger.warning("Xero webhook batch for connection %s: %s (%s)", connection.pk, exc.code, exc.detail or exc)
             errors.append(exc.code)
+        except Exception:
+            # A bug in a listener: tried again by the sweep, and given up after MAX_ATTEMPTS.
+            _release(claim, code="internal_error")
+            raise
     _finish(claim, outcome=WebhookEventOutcome.PROCESSED, error=", ".join(errors))
     return ProcessResult(claimed=len(ids), outcome=WebhookEventOutcome.PROCESSED)
 
@@ -238,17 +242,17 @@ def _finish(claim: str, *, outcome: str, error: str = "") -> None:
     )
 
 
-def _release(claim: str, *, error: XeroError) -> ProcessResult:
-    """Xero was busy or down: the events go back to pending and are tried again later, or
-    given up after MAX_ATTEMPTS (polling still catches the change)."""
+def _release(claim: str, *, code: str, retry_after: float | None = 0) -> ProcessResult:
+    """Xero was busy or down (or a listener failed): the events go back to pending and are
+    tried again later, or given up after MAX_ATTEMPTS (polling still catches the change)."""
     events = XeroWebhookEvent.objects.filter(claim=claim, outcome=WebhookEventOutcome.PENDING)
     events.filter(attempts__gte=MAX_ATTEMPTS).update(
-        outcome=WebhookEventOutcome.FAILED, processed_at=timezone.now(), error=error.code[:300]
+        outcome=WebhookEventOutcome.FAILED, processed_at=timezone.now(), error=code[:300]
     )
-    released = events.update(claim="", claimed_at=None, error=error.code[:300])
-    retry_after = max(float(getattr(error, "retry_after", 0) or 0), RETRY_BACKOFF_SECONDS)
-    logger.info("Xero webhook batch %s: %s, %s events tried again in %ss", claim, error.code, released, retry_after)
-    return ProcessResult(claimed=released, outcome=WebhookEventOutcome.PENDING, retry_after=retry_after if released else None)
+    released = events.update(claim="", claimed_at=None, error=code[:300])
+    wait = max(float(retry_after or 0), RETRY_BACKOFF_SECONDS)
+    logger.info("Xero webhook batch %s: %s, %s events tried again in %ss", claim, code, released, wait)
+    return ProcessResult(claimed=released, outcome=WebhookEventOutcome.PENDING, retry_after=wait if released else None)
 
 
 def webhook_events_sweep() -> list[str]:

@@ -247,3 +247,21 @@ def test_events_stored_while_the_worker_is_down_are_processed_by_the_sweep(
 def test_the_sweep_is_in_the_beat_schedule(settings):
     entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "connections.webhooks_sweep" in entries
+
+
+def test_a_failing_listener_is_tried_again_then_given_up(key, tenant_connection, listeners, monkeypatch):
+    def listener(*, connection, changes):
+        raise RuntimeError("a bug above")
+
+    listeners.append(listener)
+    monkeypatch.setattr(webhooks, "enqueue_processing", lambda *args, **kwargs: None)
+    webhooks.webhook_events_store(events=[event()])
+
+    for attempt in range(1, webhooks.MAX_ATTEMPTS + 1):
+        with pytest.raises(RuntimeError):
+            webhooks.webhook_events_process(tenant_id=TENANT)
+        stored = XeroWebhookEvent.objects.get()
+        assert stored.attempts == attempt
+
+    assert (stored.outcome, stored.error) == (WebhookEventOutcome.FAILED, "internal_error")
+    assert webhooks.webhook_events_process(tenant_id=TENANT).claimed == 0
