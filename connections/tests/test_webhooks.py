@@ -265,3 +265,12 @@ def test_a_failing_listener_is_tried_again_then_given_up(key, tenant_connection,
 
     assert (stored.outcome, stored.error) == (WebhookEventOutcome.FAILED, "internal_error")
     assert webhooks.webhook_events_process(tenant_id=TENANT).claimed == 0
+
+
+def test_support_staff_see_the_events_in_the_admin(support_client, key):
+    webhooks.webhook_events_store(events=[event()])
+
+    page = support_client.get(reverse("admin:connections_xerowebhookevent_changelist"))
+
+    assert page.status_code == 200
+    assert "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777" in page.content.decode()
