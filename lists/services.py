@@ -575,6 +575,12 @@ def contacts_upsert(*, business: Business, contacts: list[dict]) -> int:
     if not rows:
         return 0
     with transaction.atomic():
+        # Xero turns IsSupplier/IsCustomer on with a contact's first bill or invoice and never
+        # off; dext sets them itself on contacts it creates, before Xero has a document.
+        held = Contact.objects.for_business(business).filter(xero_id__in=list(rows))
+        for xero_id, is_supplier, is_customer in held.values_list("xero_id", "is_supplier", "is_customer"):
+            rows[xero_id].is_supplier = rows[xero_id].is_supplier or is_supplier
+            rows[xero_id].is_customer = rows[xero_id].is_customer or is_customer
         changed, _missing = _diff_some(Contact, business=business, rows=rows)
         _upsert(Contact, changed)
         if changed:

@@ -158,3 +158,21 @@ def test_nothing_is_sent_once_the_organisation_is_disconnected(connected):
     # Disconnecting removed the app's access in Xero, so Xero sends nothing more.
     assert not XeroWebhookEvent.objects.exists()
     assert Contact.objects.filter(business=business, name="Corner Cafe").exists()
+
+
+def test_a_supplier_dext_creates_stays_a_supplier_when_xero_says_it_changed(connected, admin_user):
+    from lists.contacts import contact_create_in_xero
+    from xero_sandbox.accounting import control
+
+    business, connection, org = connected
+    contact, created = contact_create_in_xero(business=business, name="Harbour Fish Market", acting_user=admin_user)
+    assert created
+
+    # Renamed in Xero before any bill: Xero still says IsSupplier false.
+    control.contact_rename(organisation=org, contact_id=contact.xero_id, new_name="Harbour Fish Market Ltd")
+
+    contact.refresh_from_db()
+    assert contact.name == "Harbour Fish Market Ltd"
+    assert contact.is_supplier and contact.status == ListStatus.ACTIVE
+    assert list(XeroWebhookEvent.objects.values_list("event_type", "outcome")) == [
+        ("CREATE", WebhookEventOutcome.PROCESSED), ("UPDATE", WebhookEventOutcome.PROCESSED)]
