@@ -202,6 +202,7 @@ class XeroWebhookEvent(models.Model):
         indexes = [
             models.Index(fields=["outcome", "tenant_id"]),
             models.Index(fields=["tenant_id", "received_at"]),
+            models.Index(fields=["processed_at"]),
         ]
 
     def __str__(self) -> str:

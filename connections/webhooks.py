@@ -263,7 +263,6 @@ def webhook_events_sweep() -> list[str]:
     tenants = sorted(set(XeroWebhookEvent.objects.filter(_claimable(now)).values_list("tenant_id", flat=True)))
     for tenant_id in tenants:
         enqueue_processing(tenant_id)
-    XeroWebhookEvent.objects.exclude(outcome=WebhookEventOutcome.PENDING).filter(
-        processed_at__lt=now - KEEP_PROCESSED
-    ).delete()
+    # Pending events have no processed_at: only finished ones go.
+    XeroWebhookEvent.objects.filter(processed_at__lt=now - KEEP_PROCESSED).delete()
     return tenants
