@@ -20,6 +20,26 @@ def _celery_eager(settings):
     app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _xero_webhooks_off(settings):
+    """No Xero webhooks unless a test turns them on (``xero_webhooks``): a developer's .env
+    may set a key, and the sandbox would then deliver to the test server on every change."""
+    settings.XERO_WEBHOOK_KEY = ""
+    settings.XERO_SANDBOX_WEBHOOK_KEY = ""
+    settings.XERO_SANDBOX_WEBHOOK_URL = ""
+
+
+WEBHOOK_KEY = "test-webhook-key-7c1f0e9b2d"
+
+
+@pytest.fixture
+def xero_webhooks(xero_sandbox, settings):
+    """Xero's webhooks on: dext checks ``WEBHOOK_KEY`` and the sandbox delivers, signed with
+    it, to this live server's /webhooks/xero/ (its subscription follows the settings)."""
+    settings.XERO_WEBHOOK_KEY = WEBHOOK_KEY
+    return xero_sandbox
+
+
 @pytest.fixture
 def password():
     return PASSWORD

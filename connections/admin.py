@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 
 from connections import services
-from connections.models import ConnectionEvent, OAuthAttempt, XeroConnection
+from connections.models import ConnectionEvent, OAuthAttempt, XeroConnection, XeroWebhookEvent
 from dext.errors import ApplicationError
 from lists import services as lists_services
 
@@ -73,4 +73,24 @@ class OAuthAttemptAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(XeroWebhookEvent)
+class XeroWebhookEventAdmin(admin.ModelAdmin):
+    """What Xero's webhooks delivered, and what became of it (read only)."""
+
+    list_display = ("received_at", "tenant_id", "category", "event_type", "resource_id", "outcome", "attempts", "error")
+    list_filter = ("outcome", "category")
+    search_fields = ("tenant_id", "resource_id")
+    fields = (
+        "received_at", "tenant_id", "tenant_type", "category", "event_type", "resource_id", "resource_url",
+        "event_date", "data", "payload", "outcome", "attempts", "claimed_at", "processed_at", "error",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -162,3 +162,65 @@ class ConnectionEvent(BusinessOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.business}"
+
+
+class WebhookEventOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored"
+    FAILED = "failed", "Failed"
+
+
+class XeroWebhookEvent(models.Model):
+    """One event of a Xero webhook delivery, stored on receipt before anything reads it.
+
+    Not tenant-owned: an event may name an organisation no business is connected to (it
+    is then ignored). Xero delivers at least once and gives events no id, so ``event_key``
+    is a digest of what identifies the change; a replayed event is stored once.
+    """
+
+    event_key = models.CharField(max_length=64, unique=True)
+    tenant_id = models.CharField(max_length=64)
+    tenant_type = models.CharField(max_length=30, blank=True)
+    category = models.CharField(max_length=30, help_text="eventCategory: CONTACT, INVOICE, CREDITNOTE …")
+    event_type = models.CharField(max_length=30, help_text="eventType: CREATE or UPDATE.")
+    resource_id = models.CharField(max_length=64)
+    resource_url = models.CharField(max_length=500, blank=True)
+    event_date = models.DateTimeField(null=True, blank=True, help_text="eventDateUtc.")
+    data = models.JSONField(default=dict, blank=True, help_text="A credit note's Type and Status.")
+    payload = models.JSONField(default=dict, help_text="The event as Xero sent it.")
+    received_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=WebhookEventOutcome.choices, default=WebhookEventOutcome.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [
+            models.Index(fields=["outcome", "tenant_id"]),
+            models.Index(fields=["tenant_id", "received_at"]),
+            models.Index(fields=["processed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.event_type} {self.resource_id} ({self.get_outcome_display()})"
+
+
+class XeroWebhookReceiver(models.Model):
+    """What the endpoint has seen, for the Connections page (one row).
+
+    Signature failures cannot be pinned to an organisation (the body is not trusted), so
+    they are counted here. Probes of Xero's intent-to-receive check (no events) are
+    expected to fail sometimes and are not counted.
+    """
+
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    last_intent_check_at = models.DateTimeField(null=True, blank=True)
+    last_signature_failure_at = models.DateTimeField(null=True, blank=True)
+    signature_failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return "Xero webhook receiver"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from connections import services
+from connections import services, webhooks
 from connections.attempts import oauth_attempts_purge_abandoned
 from connections.models import ConnectionStatus, XeroConnection
 
@@ -41,3 +41,17 @@ def keep_alive_idle() -> int:
 @shared_task(name="connections.purge_abandoned_attempts")
 def purge_abandoned_attempts() -> int:
     return oauth_attempts_purge_abandoned()
+
+
+# acks_late: processing claims pending events only, so a redelivered message is harmless.
+@shared_task(name="connections.webhook_events_process", acks_late=True)
+def webhook_events_process(tenant_id: str) -> str:
+    result = webhooks.webhook_events_process(tenant_id=tenant_id)
+    if result.retry_after is not None:
+        webhooks.enqueue_processing(tenant_id, countdown=result.retry_after)
+    return result.outcome
+
+
+@shared_task(name="connections.webhooks_sweep")
+def webhooks_sweep() -> int:
+    return len(webhooks.webhook_events_sweep())

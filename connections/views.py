@@ -5,11 +5,13 @@ banner and starts a manual refresh (``connections`` services never import ``list
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from connections import selectors, services
+from connections import selectors, services, webhooks
 from connections.models import OAuthAttempt
 from connections.xero.permissions import PERMISSIONS
 from dext.errors import ApplicationError
@@ -39,6 +41,7 @@ def connections_index(request):
             "events": selectors.events_recent(business=request.business),
             "refresh": banner_refresh,
             "last_refresh": last_refresh,
+            "webhooks": selectors.webhook_health(connection=connection) if connection else None,
         },
     )
 
@@ -174,3 +177,12 @@ def manage_disconnect(request):
         )
         return redirect("connections:index")
     return render(request, "connections/disconnect.html", {"connection": connection})
+
+
+@csrf_exempt
+@require_POST
+def xero_webhook(request):
+    """Xero's webhook deliveries (no login: the signature is the authentication). 200 with
+    an empty body when the signature holds, 401 otherwise, and no cookies either way."""
+    accepted = webhooks.webhook_receive(body=request.body, signature=request.headers.get(webhooks.SIGNATURE_HEADER))
+    return HttpResponse(status=200 if accepted else 401)

@@ -29,6 +29,13 @@ ITEM_EDITED = "item_edited"
 # - "lists_refreshed": business_id, refresh_id — a lists refresh wrote its rows, after the
 #   transaction commits.
 LISTS_REFRESHED = "lists_refreshed"
+# - "xero_changed": connection, changes — Xero's webhooks said records of the connection's
+#   organisation changed; ``changes`` is {"CONTACT" | "INVOICE" | "CREDITNOTE": set of Xero
+#   ids}, one announcement per organisation batch, after the events are committed and
+#   outside any transaction. Lists re-read the contacts; publishing the documents. A
+#   listener that raises a connections.xero.errors.XeroError has the batch retried later,
+#   so listeners must be idempotent.
+XERO_CHANGED = "xero_changed"
 
 _listeners: dict[str, list[Callable[..., None]]] = defaultdict(list)
 

@@ -95,6 +95,15 @@ XERO_USE_PKCE = env.bool("XERO_USE_PKCE", default=False)
 XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[XERO_REDIRECT_URI])
 # Seconds before a request to Xero gives up (connect, read).
 XERO_HTTP_TIMEOUT = (env.float("XERO_CONNECT_TIMEOUT", default=10.0), env.float("XERO_READ_TIMEOUT", default=60.0))
+# Xero webhooks (https://developer.xero.com/documentation/guides/webhooks/overview/): the
+# "webhooks key" of the app in Xero's developer portal. Unset: no webhooks, dext polls.
+XERO_WEBHOOK_KEY = env("XERO_WEBHOOK_KEY", default="")
+# How often dext reads back from Xero without webhooks (said on the Connections page).
+XERO_POLL_MINUTES = env.int("XERO_POLL_MINUTES", default=15)
+# The sandbox's webhook subscription: where it delivers and the key it signs with.
+# Empty URL: SITE_URL + /webhooks/xero/ (read when delivering); empty key: XERO_WEBHOOK_KEY.
+XERO_SANDBOX_WEBHOOK_URL = env("XERO_SANDBOX_WEBHOOK_URL", default="")
+XERO_SANDBOX_WEBHOOK_KEY = env("XERO_SANDBOX_WEBHOOK_KEY", default="")
 
 # Our own per-organisation limiter stays under Xero's limits (5 in flight, 60 a minute,
 # 5,000 a day). A benchmark against a time-scaled sandbox shrinks window_seconds.
@@ -357,7 +366,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "capture-sweep": {"task": "capture.sweep", "schedule": 60.0},
     # Every connected business's Xero lists, every 6 hours (lists/tasks.py).
     "lists-refresh-all": {"task": "lists.refresh_all", "schedule": crontab(minute=20, hour="*/6")},
+    # Xero webhook events stored but not processed (a worker was down, a message was lost).
+    "connections-webhooks-sweep": {"task": "connections.webhooks_sweep", "schedule": 60.0},
 }
+if XERO_SANDBOX:
+    # The sandbox's webhook deliveries that are due (retries after a failed delivery).
+    CELERY_BEAT_SCHEDULE["xero-sandbox-webhooks-deliver"] = {
+        "task": "xero_sandbox.webhooks_deliver", "schedule": 15.0,
+    }
 
 # --- Redis (shared rate limiter and locks) -----------------------------------------------
 REDIS_URL = env("REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")

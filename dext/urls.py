@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from connections.views import xero_webhook
 from dext.accounts.views import ThrottledPasswordResetView, business_security
 from dext.tenancy import views as tenancy_views
 from dext.tenancy.forms import ForgottenPasswordForm
@@ -30,6 +31,8 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("business/", include("dext.tenancy.urls")),
     path("settings/connections/", include("connections.urls")),
+    # Xero's webhook deliveries (signed, no login); see connections/webhooks.py.
+    path("webhooks/xero/", xero_webhook, name="xero_webhook"),
     path("settings/team/", include("dext.tenancy.team_urls")),
     path("settings/security/", business_security, name="business_security"),
     path("lists/", include("lists.urls")),

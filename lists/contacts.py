@@ -16,6 +16,7 @@ from connections.xero.errors import XeroAuthError, XeroError, XeroValidationErro
 from dext.errors import ApplicationError
 from lists import xero_mapping
 from lists.models import Contact, ListStatus
+from lists.services import contacts_upsert
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,23 @@ def _find_by_name(api, name: str) -> dict | None:
     quoted = name.replace("\\", "\\\\").replace('"', '\\"')
     found = api.get_contacts(where=f'Name=="{quoted}"', include_archived=False, page_size=10)
     return found[0] if found else None
+
+
+def contacts_on_xero_changed(*, connection, changes: dict) -> int:
+    """Listener of ``hooks.XERO_CHANGED``: Xero said these contacts were created or changed,
+    so read them (one call for the batch) and write them to Lists without a full refresh.
+    Xero errors propagate: the webhook batch is tried again (busy, down) or given up to the
+    scheduled refresh."""
+    contact_ids = changes.get("CONTACT") or set()
+    if not contact_ids or not connection.is_connected:
+        return 0
+    from connections.xero.api import XeroApi
+
+    contacts = XeroApi.for_connection(connection).get_contacts_by_ids(contact_ids)
+    changed = contacts_upsert(business=connection.business, contacts=contacts)
+    logger.info("Contacts from Xero webhooks for business %s: %s read, %s changed",
+                connection.business_id, len(contacts), changed)
+    return changed
 
 
 @transaction.atomic

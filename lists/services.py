@@ -562,6 +562,50 @@ def _upsert(model, rows: list) -> None:
     )
 
 
+def contacts_upsert(*, business: Business, contacts: list[dict]) -> int:
+    """Write contacts read from Xero outside a refresh (a webhook said they changed), as a
+    refresh would: new ones created, known ones updated (name, archived state, supplier or
+    customer …). Returns how many rows changed; when any did, the apps above hear
+    ``lists_refreshed`` (items using a contact now archived go back To review)."""
+    rows = {
+        contact["ContactID"]: Contact(business=business, **xero_mapping.contact_fields(contact))
+        for contact in contacts
+        if isinstance(contact, dict) and contact.get("ContactID")
+    }
+    if not rows:
+        return 0
+    with transaction.atomic():
+        # Xero turns IsSupplier/IsCustomer on with a contact's first bill or invoice and never
+        # off; dext sets them itself on contacts it creates, before Xero has a document.
+        held = Contact.objects.for_business(business).filter(xero_id__in=list(rows))
+        for xero_id, is_supplier, is_customer in held.values_list("xero_id", "is_supplier", "is_customer"):
+            rows[xero_id].is_supplier = rows[xero_id].is_supplier or is_supplier
+            rows[xero_id].is_customer = rows[xero_id].is_customer or is_customer
+        changed, _missing = _diff_some(Contact, business=business, rows=rows)
+        _upsert(Contact, changed)
+        if changed:
+            business_id = business.pk
+            transaction.on_commit(
+                lambda: hooks.announce(hooks.LISTS_REFRESHED, business_id=business_id, refresh_id=None), robust=True
+            )
+    return len(changed)
+
+
+def _diff_some(model, *, business: Business, rows: dict) -> tuple[list, list[str]]:
+    """Like ``_diff`` for a few rows: only those rows are compared, nothing is missing."""
+    attnames = [model._meta.get_field(name).attname for name in _UPDATE_FIELDS[model] + _COMPARED]
+    held = {
+        values[0]: values[1:]
+        for values in model.objects.for_business(business).filter(xero_id__in=list(rows)).values_list(
+            "xero_id", *attnames
+        )
+    }
+    changed = [
+        row for xero_id, row in rows.items() if held.get(xero_id) != tuple(getattr(row, attname) for attname in attnames)
+    ]
+    return changed, []
+
+
 def _archive(model, *, business: Business, xero_ids: list[str], now: datetime) -> int:
     """Archive (never delete) the rows Xero no longer returns; usually none or a few."""
     archived = 0

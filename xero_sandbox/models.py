@@ -272,3 +272,89 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return f"signing key {self.kid}"
+
+
+class WebhookSubscription(models.Model):
+    """An app's webhook in Xero's developer portal: where Xero delivers, the key it signs
+    with, and whether Xero considers it healthy.
+
+    ``from_settings``: the URL and key follow XERO_SANDBOX_WEBHOOK_URL/KEY (re-read before
+    each delivery, and the intent-to-receive check run again when they change) until they
+    are set through the control API or page.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the intent-to-receive check"
+        OK = "ok", "OK"
+        INTENT_FAILED = "intent_failed", "Intent to receive failed"
+        UNHEALTHY = "unhealthy", "Unhealthy: deliveries stopped"
+
+    app = models.OneToOneField(SandboxApp, on_delete=models.CASCADE, related_name="webhook")
+    url = models.CharField(max_length=500)
+    key = models.CharField(max_length=200)
+    from_settings = models.BooleanField(default=True)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING)
+    status_detail = models.CharField(max_length=300, blank=True)
+    last_intent_check_at = models.DateTimeField(null=True, blank=True)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    # Failed deliveries in a row (reset by a success), when the first of them failed, and
+    # when the next try is due.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # One delivery at a time: the deliverer holds this lease while it posts.
+    delivering_until = models.DateTimeField(null=True, blank=True)
+    last_sequence = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField()
+    updated = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Webhook of {self.app.client_id} → {self.url} ({self.get_status_display()})"
+
+
+class WebhookEvent(models.Model):
+    """A change Xero would notify, waiting for (or done with) delivery."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField()
+    category = models.CharField(max_length=20)
+    event_type = models.CharField(max_length=10)
+    resource_id = models.UUIDField()
+    event_date = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["subscription", "delivered_at", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.category} {self.event_type} {self.resource_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One POST to the subscription's URL: an intent-to-receive probe or a batch of events."""
+
+    class Kind(models.TextChoices):
+        INTENT = "intent", "Intent to receive"
+        EVENTS = "events", "Events"
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created = models.DateTimeField()
+    url = models.CharField(max_length=500)
+    correctly_signed = models.BooleanField(default=True)
+    event_count = models.PositiveIntegerField(default=0)
+    first_sequence = models.PositiveIntegerField(default=0)
+    last_sequence = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.status_code or self.error}"

@@ -368,6 +368,22 @@ class XeroApi:
             kwargs["where"] = where
         return self._list("get_contacts", "Contacts", **kwargs)
 
+    # Ids per GET Contacts?IDs=…, so the query string stays well under URL limits.
+    CONTACT_IDS_PER_CALL = 50
+
+    def get_contacts_by_ids(self, contact_ids) -> list[dict]:
+        """The contacts with these ContactIDs, archived ones included, in as few calls as the
+        URL allows (``IDs`` of https://developer.xero.com/documentation/api/accounting/contacts).
+        Ids Xero doesn't know are simply absent."""
+        ids = sorted({str(contact_id) for contact_id in contact_ids if contact_id})
+        found: list[dict] = []
+        for start in range(0, len(ids), self.CONTACT_IDS_PER_CALL):
+            chunk = ids[start : start + self.CONTACT_IDS_PER_CALL]
+            found.extend(
+                self._list("get_contacts", "Contacts", i_ds=chunk, include_archived=True, summary_only=True)
+            )
+        return found
+
     def get_tracking_categories(self, *, include_archived: bool = True) -> list[dict]:
         return self._list("get_tracking_categories", "TrackingCategories", include_archived=include_archived)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count
 
-from xero_sandbox import clock
+from xero_sandbox import clock, webhooks
 
 from .models import (
     Account,
@@ -57,6 +57,7 @@ def contact_archive(*, organisation, contact_id=None, name: str | None = None) -
     contact.status = ContactStatus.ARCHIVED
     contact.updated_at = clock.now()
     contact.save(update_fields=["status", "updated_at"])
+    webhooks.record_contact(contact, created=False)
     return contact
 
 
@@ -66,7 +67,7 @@ def contact_add(
 ) -> Contact:
     if not name.strip():
         raise ControlError("A contact needs a name.")
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         organisation=organisation,
         name=name.strip(),
         is_supplier=is_supplier,
@@ -74,6 +75,8 @@ def contact_add(
         email_address=email_address,
         updated_at=clock.now(),
     )
+    webhooks.record_contact(contact, created=True)
+    return contact
 
 
 @transaction.atomic
@@ -84,6 +87,7 @@ def contact_rename(*, organisation, new_name: str, contact_id=None, name: str | 
     contact.name = new_name.strip()
     contact.updated_at = clock.now()
     contact.save(update_fields=["name", "updated_at"])
+    webhooks.record_contact(contact, created=False)
     return contact
 
 
@@ -113,7 +117,9 @@ def contact_upsert(*, organisation, data: dict) -> Contact:
     if data.get("ContactStatus") in ContactStatus.values:
         contact.status = data["ContactStatus"]
     contact.updated_at = clock.now()
+    created = contact._state.adding
     contact.save()
+    webhooks.record_contact(contact, created=created)
     return contact
 
 
@@ -259,3 +265,99 @@ def generate_large_organisation(
         "tracking_options": tracking_categories * options_per_category,
         "tax_rates": tax_rates,
     }
+
+
+# --- Paying, voiding and deleting a document, as a person does in Xero ------------------------
+# Xero's rules (https://developer.xero.com/documentation/api/accounting/invoices, "Deleting
+# and voiding"): only DRAFT and SUBMITTED documents can be deleted; an AUTHORISED one can be
+# voided, and only while it has no payments; a payment needs an AUTHORISED document.
+
+_PAYABLE_KINDS = ("invoice", "creditnote")
+_WHAT = {"ACCPAY": "bill", "ACCREC": "invoice", "ACCPAYCREDIT": "credit note", "ACCRECCREDIT": "credit note"}
+
+
+def _document(organisation, document_id) -> Document:
+    try:
+        document = Document.objects.filter(organisation=organisation, pk=uuid.UUID(str(document_id))).first()
+    except ValueError:
+        document = None
+    if document is None or document.kind not in _PAYABLE_KINDS:
+        raise ControlError(f"No invoice, bill or credit note {document_id!r}.")
+    return document
+
+
+def document_label(document: Document) -> str:
+    return f"{_WHAT.get(document.type, 'document')} {document.number or document.reference or document.pk}"
+
+
+def document_pay_in_full(*, organisation, document_id, account_code: str = "") -> Document:
+    """Pay what is due on an AUTHORISED invoice, bill or credit note from a bank account (the
+    first one unless ``account_code``): a Payment, then the document is PAID with its
+    FullyPaidOnDate, and a webhook event as Xero sends."""
+    from . import services
+
+    document = _document(organisation, document_id)
+    if document.status != "AUTHORISED":
+        raise ControlError(
+            f"Xero takes payments only on approved (AUTHORISED) documents; this {document_label(document)} is {document.status}."
+        )
+    banks = Account.objects.filter(organisation=organisation, type="BANK", status=Status.ACTIVE).order_by("code")
+    bank = banks.filter(code=account_code).first() if account_code else banks.first()
+    if bank is None:
+        raise ControlError("The organisation has no active bank account to pay from.")
+    reference_key = "Invoice" if document.kind == "invoice" else "CreditNote"
+    id_key = "InvoiceID" if document.kind == "invoice" else "CreditNoteID"
+    outcomes, _failed = services.payments_submit(
+        organisation=organisation,
+        elements=[{
+            reference_key: {id_key: str(document.pk)},
+            "Account": {"Code": bank.code},
+            "Amount": str(document.amount_due),
+            "Date": clock.now().date().isoformat(),
+            "Reference": "Paid in full on the sandbox's organisation page",
+        }],
+        summarize_errors=True,
+    )
+    if outcomes[0].errors:
+        raise ControlError(f"Xero refused the payment: {' '.join(outcomes[0].errors)}")
+    document.refresh_from_db()
+    return document
+
+
+def _set_status(organisation, document: Document, status: str) -> Document:
+    from .documents import documents_submit
+    from .serializers import ID_FIELD
+
+    result = documents_submit(
+        organisation=organisation, kind=document.kind, elements=[{ID_FIELD[document.kind]: str(document.pk),
+                                                                  "Status": status}],
+        summarize_errors=True, allow_update=True, document_id=document.pk,
+    )
+    if result.failed:
+        errors = [error["Message"] for element in result.outcomes for error in element.get("ValidationErrors", [])]
+        raise ControlError(f"Xero refused: {' '.join(errors)}")
+    document.refresh_from_db()
+    return document
+
+
+def document_void(*, organisation, document_id) -> Document:
+    document = _document(organisation, document_id)
+    if document.status in ("DRAFT", "SUBMITTED"):
+        raise ControlError(
+            f"Xero voids only approved documents; this {document_label(document)} is {document.status}: delete it instead."
+        )
+    if document.status != "AUTHORISED" or document.amount_paid:
+        why = "it has payments: remove them first" if document.amount_paid else f"it is {document.status}"
+        raise ControlError(f"Xero cannot void this {document_label(document)}: {why}.")
+    return _set_status(organisation, document, "VOIDED")
+
+
+def document_delete(*, organisation, document_id) -> Document:
+    document = _document(organisation, document_id)
+    if document.status not in ("DRAFT", "SUBMITTED"):
+        instead = " void it instead" if document.status == "AUTHORISED" and not document.amount_paid else ""
+        raise ControlError(
+            f"Xero deletes only draft or awaiting-approval documents; this {document_label(document)} is "
+            f"{document.status}{':' + instead if instead else ''}."
+        )
+    return _set_status(organisation, document, "DELETED")

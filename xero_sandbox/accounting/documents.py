@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from xero_sandbox import clock
+from xero_sandbox import clock, webhooks
 
 from . import messages as msg
 from . import rates, totals, wire
@@ -416,6 +416,7 @@ def save_prepared(*, books: Books, prepared: Prepared, idempotency_key: str = ""
         if contact is None:
             contact = Contact.objects.create(organisation=org, name=prepared.new_contact_name, updated_at=now)
             books.new_contacts[prepared.new_contact_name.lower()] = contact
+            webhooks.record_contact(contact, created=True)
     if contact is not None:
         # Xero sets these flags itself and does not bump UpdatedDateUTC for them.
         flag = "is_supplier" if fields["type"] in _SUPPLIER_TYPES else "is_customer"
@@ -442,6 +443,7 @@ def save_prepared(*, books: Books, prepared: Prepared, idempotency_key: str = ""
     if prepared.existing is not None:
         document.line_items.all().delete()
     LineItem.objects.bulk_create([LineItem(document=document, **line.fields) for line in prepared.lines])
+    webhooks.record_document(document, created=prepared.existing is None)
     return document
 
 

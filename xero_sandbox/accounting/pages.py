@@ -96,6 +96,15 @@ def _run(action: str, organisation, data) -> str:
         change = control.tracking_option_archive if action.startswith("archive") else control.tracking_option_delete
         option = change(organisation=organisation, category=data.get("category", ""), option=data.get("option", ""))
         return f"Tracking option {option.name} is now {option.status}."
+    if action in ("pay-document", "void-document", "delete-document"):
+        change = {
+            "pay-document": control.document_pay_in_full,
+            "void-document": control.document_void,
+            "delete-document": control.document_delete,
+        }[action]
+        document = change(organisation=organisation, document_id=data.get("document_id", ""))
+        what = {"pay-document": "Paid in full", "void-document": "Voided", "delete-document": "Deleted"}[action]
+        return f"{what}: {control.document_label(document)} is now {document.status}."
     if action == "generate-large":
         added = control.generate_large_organisation(
             organisation,

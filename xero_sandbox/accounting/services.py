@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from xero_sandbox import clock
+from xero_sandbox import clock, webhooks
 
 from . import messages as msg
 from . import wire
@@ -129,6 +129,7 @@ def payments_submit(
                 document.fully_paid_on_date = payment.date
             document.updated_at = now
             document.save(update_fields=["amount_paid", "status", "fully_paid_on_date", "updated_at"])
+            webhooks.record_document(document, created=False)
             outcomes[-1].payment = payment
         failed = any(outcome.errors for outcome in outcomes)
         if failed and summarize_errors:
@@ -194,7 +195,9 @@ def contacts_submit(*, organisation, elements: list, method: str, summarize_erro
             if payload.get("ContactStatus") in ContactStatus.values:
                 contact.status = payload["ContactStatus"]
             contact.updated_at = clock.now()
+            created = contact._state.adding
             contact.save()
+            webhooks.record_contact(contact, created=created)
             outcomes[-1].contact = contact
         failed = any(outcome.errors for outcome in outcomes)
         if failed and summarize_errors:

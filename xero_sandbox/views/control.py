@@ -14,9 +14,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from xero_sandbox import clock, faults
+from xero_sandbox import clock, faults, webhooks
 from xero_sandbox.limits import rate_limit_reset
-from xero_sandbox.models import Connection, FaultRule, Organisation, SandboxUser
+from xero_sandbox.models import (
+    Connection,
+    FaultRule,
+    Organisation,
+    SandboxUser,
+    WebhookDelivery,
+    WebhookEvent,
+)
 
 
 class ControlError(ValueError):
@@ -118,6 +125,15 @@ def apply_action(action: str, data: dict) -> dict:
     elif action == "clear-log":
         faults.clear_log()
         return {"cleared": True}
+    elif action == "webhook":
+        # The developer portal's webhook form: delivery URL and key (both empty: the settings').
+        webhooks.subscription_configure(url=data.get("url", ""), key=data.get("key", ""))
+        return {"webhook": webhooks.state()}
+    elif action == "webhook-enable":
+        webhooks.subscription_enable()
+        return {"webhook": webhooks.state()}
+    elif action == "webhook-deliver":
+        return {"delivered": webhooks.deliver_pending(force=True), "webhook": webhooks.state()}
     else:
         raise ControlError(f"Unknown action {action!r}")
     return {"id": rule.pk, "kind": rule.kind, "remaining": rule.remaining}
@@ -159,6 +175,7 @@ def control_log(request: HttpRequest) -> HttpResponse:
 def _state() -> dict:
     return {
         "now": clock.now().isoformat(),
+        "webhook": webhooks.state(),
         "faults": [
             {"id": rule.pk, "kind": rule.kind, "remaining": rule.remaining, "latency_ms": rule.latency_ms,
              "path_prefix": rule.path_prefix, "method": rule.method}
@@ -191,5 +208,8 @@ def control_page(request: HttpRequest) -> HttpResponse:
             "recent": faults.calls().order_by("-id")[:20],
             "now": clock.now(),
             "fault_kinds": FaultRule.Kind,
+            "webhook": webhooks.subscription_current(),
+            "webhook_deliveries": WebhookDelivery.objects.order_by("-created", "-id")[:10],
+            "webhook_pending": WebhookEvent.objects.filter(delivered_at__isnull=True).count(),
         },
     )
