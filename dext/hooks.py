@@ -29,6 +29,10 @@ ITEM_EDITED = "item_edited"
 # - "lists_refreshed": business_id, refresh_id — a lists refresh wrote its rows, after the
 #   transaction commits.
 LISTS_REFRESHED = "lists_refreshed"
+# - "xero_changed": connection, changes ({"INVOICE": {ids…}, "CREDITNOTE": {ids…}, "CONTACT":
+#   {ids…}}) — a batch of Xero webhook events for one organisation was processed, after
+#   the transaction commits. Publishing reads back the status of what it published.
+XERO_CHANGED = "xero_changed"
 
 _listeners: dict[str, list[Callable[..., None]]] = defaultdict(list)
 

@@ -82,6 +82,12 @@ XERO_GO_URL = env("XERO_GO_URL", default=_xero_defaults["go"]).rstrip("/")
 # The largest file dext attaches to a document in Xero; larger ones are compressed first.
 # Xero's sources say 3 MB (support), 10 MB or 25 MB (API docs): the default is the strictest.
 XERO_ATTACHMENT_MAX_BYTES = env.int("XERO_ATTACHMENT_MAX_BYTES", default=3 * 1024 * 1024)
+# Reading back the status of published documents (publishing/services/statuses.py): every
+# this many minutes, what changed in Xero since the last poll (If-Modified-Since). Bank
+# transactions always (Xero sends no webhooks for them); invoices and credit notes only
+# without webhooks (no XERO_WEBHOOK_KEY), unless XERO_STATUS_POLL_ALL is on.
+XERO_STATUS_POLL_MINUTES = env.int("XERO_STATUS_POLL_MINUTES", default=5)
+XERO_STATUS_POLL_ALL = env.bool("XERO_STATUS_POLL_ALL", default=False)
 XERO_SCOPES = env(
     "XERO_SCOPES",
     default=(
@@ -357,6 +363,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "capture-sweep": {"task": "capture.sweep", "schedule": 60.0},
     # Every connected business's Xero lists, every 6 hours (lists/tasks.py).
     "lists-refresh-all": {"task": "lists.refresh_all", "schedule": crontab(minute=20, hour="*/6")},
+    # What happened in Xero to published documents (paid, voided, deleted), by polling.
+    "publishing-poll-statuses": {"task": "publishing.poll_statuses", "schedule": XERO_STATUS_POLL_MINUTES * 60.0},
 }
 
 # --- Redis (shared rate limiter and locks) -----------------------------------------------
