@@ -85,6 +85,13 @@ def test_bill_paid_in_xero_shows_paid_with_its_date(client, connected, make_item
     assert "Publish again" not in page
 
 
+def test_bill_published_as_paid_shows_paid_on_its_payment_date(client, connected, make_item):
+    item = make_item(reference="BAKE-2010", destination="purchases_paid", payment_method="090")
+    publication = publish(client, item)
+    assert (publication.xero_status, publication.xero_paid_on) == ("PAID", date(2026, 5, 4))
+    assert "In Xero: Paid on 4 May 2026" in text(page_of(client, item))
+
+
 def test_bill_voided_in_xero_offers_publish_again(client, connected, make_item):
     _, connection = connected
     item = make_item(reference="BAKE-2002")
