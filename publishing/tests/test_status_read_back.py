@@ -212,6 +212,43 @@ def test_poll_reads_only_what_changed_since_the_last_poll(client, connected, mak
     assert Publication.objects.get(pk=spend.pk).xero_status == "AUTHORISED"
 
 
+def test_poll_stops_at_xeros_rate_limit_and_keeps_its_place(client, connected, make_item):
+    from publishing.models import StatusPoll
+    from publishing.services import statuses_poll
+
+    _, connection = connected
+    bill = publish(client, make_item(reference="BAKE-5101"))
+    publish(client, make_item(document_type="receipt", destination="spend_money", payment_method="092",
+                              reference="R-5102"))
+    statuses_poll(connection_id=connection.pk)
+    marks = StatusPoll.objects.get(connection=connection).marks
+    in_xero(connection, "POST", f"Invoices/{bill.xero_id}", {"Invoices": [{"Status": "VOIDED"}]})
+    faults.clear_log()
+    faults.force_rate_limit(1, retry_after=600, problem="minute")
+
+    assert statuses_poll(connection_id=connection.pk) == {}
+
+    # One call, answered 429; nothing more until Xero's wait is over.
+    assert [(call.method, call.status) for call in faults.calls()] == [("GET", 429)]
+    assert StatusPoll.objects.get(connection=connection).marks == marks
+    assert Publication.objects.get(pk=bill.pk).xero_status == "AUTHORISED"
+
+
+def test_with_webhooks_configured_the_poll_reads_only_bank_transactions(client, connected, make_item, settings):
+    from publishing.services import statuses_poll
+
+    _, connection = connected
+    settings.XERO_WEBHOOK_KEY = "a-webhook-key"
+    publish(client, make_item(reference="BAKE-5201"))
+    publish(client, make_item(document_type="receipt", destination="spend_money", payment_method="092",
+                              reference="R-5202"))
+    faults.clear_log()
+    assert list(statuses_poll(connection_id=connection.pk)) == ["BankTransactions"]
+    assert faults.calls(path_contains="/Invoices").count() == 0
+    settings.XERO_STATUS_POLL_ALL = True
+    assert list(statuses_poll(connection_id=connection.pk)) == ["Invoices", "BankTransactions"]
+
+
 def test_item_page_polls_its_status_and_updates_when_it_changes(client, connected, make_item):
     _, connection = connected
     item = make_item(reference="BAKE-6001")
