@@ -93,11 +93,7 @@ def _read(call):
     """The answer of ``call``, or None when the connection can't be used any more (a
     reconnect is needed: the connection is marked so by the gateway)."""
     try:
-        return call()
-    except XeroRateLimited as exc:
-        raise ReadBackLater(exc.retry_after + 1) from exc
-    except XeroUnavailable as exc:
-        raise ReadBackLater(60) from exc
+        return _raise_later(call)
     except (XeroAuthError, XeroPermissionMissing):
         logger.info("Reading back statuses stopped: the connection can't read from Xero now")
         return None
@@ -256,6 +252,7 @@ def _poll_endpoint(api: XeroApi, poll: StatusPoll, endpoint: str, published) -> 
 
 
 def _raise_later(call):
+    """``call()``; a rate limit or an outage becomes :class:`ReadBackLater`."""
     try:
         return call()
     except XeroRateLimited as exc:
