@@ -53,7 +53,7 @@ class WebhookHealth:
 
 def webhook_health(*, connection: XeroConnection, now: datetime | None = None) -> WebhookHealth:
     now = now or timezone.now()
-    poll_minutes = settings.XERO_POLL_MINUTES
+    poll_minutes = settings.XERO_STATUS_POLL_MINUTES
     if not settings.XERO_WEBHOOK_KEY:
         return WebhookHealth(state="not_configured", last_event_at=None, poll_minutes=poll_minutes)
     last_event_at = (

@@ -82,6 +82,12 @@ XERO_GO_URL = env("XERO_GO_URL", default=_xero_defaults["go"]).rstrip("/")
 # The largest file dext attaches to a document in Xero; larger ones are compressed first.
 # Xero's sources say 3 MB (support), 10 MB or 25 MB (API docs): the default is the strictest.
 XERO_ATTACHMENT_MAX_BYTES = env.int("XERO_ATTACHMENT_MAX_BYTES", default=3 * 1024 * 1024)
+# Reading back the status of published documents (publishing/services/statuses.py): every
+# this many minutes, what changed in Xero since the last poll (If-Modified-Since). Bank
+# transactions always (Xero sends no webhooks for them); invoices and credit notes only
+# without webhooks (no XERO_WEBHOOK_KEY), unless XERO_STATUS_POLL_ALL is on.
+XERO_STATUS_POLL_MINUTES = env.int("XERO_STATUS_POLL_MINUTES", default=5)
+XERO_STATUS_POLL_ALL = env.bool("XERO_STATUS_POLL_ALL", default=False)
 XERO_SCOPES = env(
     "XERO_SCOPES",
     default=(
@@ -98,8 +104,6 @@ XERO_HTTP_TIMEOUT = (env.float("XERO_CONNECT_TIMEOUT", default=10.0), env.float(
 # Xero webhooks (https://developer.xero.com/documentation/guides/webhooks/overview/): the
 # "webhooks key" of the app in Xero's developer portal. Unset: no webhooks, dext polls.
 XERO_WEBHOOK_KEY = env("XERO_WEBHOOK_KEY", default="")
-# How often dext reads back from Xero without webhooks (said on the Connections page).
-XERO_POLL_MINUTES = env.int("XERO_POLL_MINUTES", default=15)
 # The sandbox's webhook subscription: where it delivers and the key it signs with.
 # Empty URL: SITE_URL + /webhooks/xero/ (read when delivering); empty key: XERO_WEBHOOK_KEY.
 XERO_SANDBOX_WEBHOOK_URL = env("XERO_SANDBOX_WEBHOOK_URL", default="")
@@ -368,6 +372,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "lists-refresh-all": {"task": "lists.refresh_all", "schedule": crontab(minute=20, hour="*/6")},
     # Xero webhook events stored but not processed (a worker was down, a message was lost).
     "connections-webhooks-sweep": {"task": "connections.webhooks_sweep", "schedule": 60.0},
+    # What happened in Xero to published documents (paid, voided, deleted), by polling.
+    "publishing-poll-statuses": {"task": "publishing.poll_statuses", "schedule": XERO_STATUS_POLL_MINUTES * 60.0},
 }
 if XERO_SANDBOX:
     # The sandbox's webhook deliveries that are due (retries after a failed delivery).

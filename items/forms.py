@@ -14,7 +14,7 @@ from items.models import (
     PublishDestination,
     TaxCalculation,
 )
-from items.selectors import SORTS, ItemFilters, active_or_current
+from items.selectors import SORTS, XERO_STATUS_FILTERS, ItemFilters, active_or_current
 from items.services.items import EDITABLE_FIELDS
 from items.services.rules import AUTO_PUBLISH_NEEDS_PERMISSION, RULE_FIELDS
 from lists.models import Category, Contact, Currency, ListStatus, PaymentMethod, TaxRate, TrackingOption
@@ -218,8 +218,16 @@ class ItemFilterForm(forms.Form):
         ],
     )
 
+    xero_status = forms.ChoiceField(
+        label="In Xero", required=False,
+        choices=[("", "Any")] + [(key, label) for key, (label, _) in XERO_STATUS_FILTERS.items()],
+    )
+
     def __init__(self, *args, business, archive: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not archive:
+            # Only published items have a document in Xero: the Archive's filter.
+            del self.fields["xero_status"]
         statuses = ARCHIVE_STATUSES if archive else INBOX_STATUSES
         self.fields["status"].choices = [("", "Any")] + [(s.value, s.label) for s in statuses]
         self.fields["contact"] = ContactField(
@@ -246,12 +254,16 @@ class ItemFilterForm(forms.Form):
             document_type=document_type,
             item_type=item_type,
             sort=data["sort"] or "newest",
+            xero_status=data.get("xero_status") or "",
         )
 
     @property
     def has_filters(self) -> bool:
         """Any filter other than the state (the tabs show that one)."""
-        return self.is_bound and any(self.data.get(name) for name in ("q", "contact", "date_from", "date_to", "kind"))
+        return self.is_bound and any(
+            self.data.get(name) for name in ("q", "contact", "date_from", "date_to", "kind", "xero_status")
+            if name in self.fields
+        )
 
 
 class BulkActionForm(forms.Form):

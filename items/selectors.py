@@ -51,6 +51,22 @@ class ItemFilters:
     document_type: str = ""
     item_type: str = ""
     sort: str = "newest"
+    xero_status: str = ""
+
+
+# The Archive's "In Xero" filter: what happened to a published item's document in Xero
+# (read back by publishing). "Awaiting payment" is an approved invoice or bill; approved
+# credit notes and spend/receive money that stands are "Approved or recorded".
+XERO_STATUS_FILTERS = {
+    "draft": ("Draft", Q(publication__xero_status="DRAFT")),
+    "awaiting_approval": ("Awaiting approval", Q(publication__xero_status="SUBMITTED")),
+    "awaiting_payment": ("Awaiting payment", Q(publication__xero_status="AUTHORISED", publication__endpoint="Invoices")),
+    "approved": ("Approved or recorded (credit notes, spend and receive money)",
+                 Q(publication__xero_status="AUTHORISED") & ~Q(publication__endpoint="Invoices")),
+    "paid": ("Paid", Q(publication__xero_status="PAID")),
+    "voided": ("Voided", Q(publication__xero_status="VOIDED")),
+    "deleted": ("Deleted", Q(publication__xero_status="DELETED")),
+}
 
 
 def _ordering(sort: str) -> list:
@@ -87,6 +103,8 @@ def _filtered(*, business, archive: bool, filters: ItemFilters, with_status: boo
         queryset = queryset.filter(document_type=filters.document_type)
     if filters.item_type:
         queryset = queryset.filter(item_type=filters.item_type)
+    if filters.xero_status in XERO_STATUS_FILTERS:
+        queryset = queryset.filter(XERO_STATUS_FILTERS[filters.xero_status][1])
     return queryset
 
 
@@ -95,7 +113,7 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
     filters = filters or ItemFilters()
     return (
         _filtered(business=business, archive=archive, filters=filters)
-        .select_related("contact", "category", "tax_rate", "document")
+        .select_related("contact", "category", "tax_rate", "document", "publication")
         .order_by(*_ordering(filters.sort))
     )
 
@@ -267,6 +285,7 @@ def item_get(*, business, pk) -> Item:
         "tracking_option_2__category",
         "submitted_by",
         "capture",
+        "publication",
     )
     return access_object(queryset, business=business, pk=pk)
 
@@ -274,7 +293,8 @@ def item_get(*, business, pk) -> Item:
 def item_row_get(*, business, pk) -> Item:
     """One Inbox row, as ``items_list`` reads it."""
     return access_object(
-        Item.objects.select_related("contact", "category", "tax_rate", "document"), business=business, pk=pk
+        Item.objects.select_related("contact", "category", "tax_rate", "document", "publication"), business=business,
+        pk=pk,
     )
 
 

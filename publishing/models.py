@@ -20,6 +20,9 @@ class PublicationState(models.TextChoices):
     PUBLISHING = "publishing", "Publishing"
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
+    # Its document was voided or deleted in Xero and someone chose to publish the item
+    # again: the Xero ids are cleared and the item waits, Ready, for its new publish.
+    CLEARED = "cleared", "Cleared to publish again"
 
 
 class XeroEndpoint(models.TextChoices):
@@ -53,6 +56,14 @@ class Publication(BusinessOwned):
     xero_id = models.CharField(max_length=64, blank=True)
     xero_number = models.CharField(max_length=255, blank=True)
     xero_total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # What Xero says about the document since (read back: webhooks and polling).
+    xero_status_checked_at = models.DateTimeField(null=True, blank=True, help_text="When Xero's status was last read.")
+    xero_updated_at = models.DateTimeField(null=True, blank=True, help_text="Xero's UpdatedDateUTC when read.")
+    xero_amount_due = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    xero_paid_on = models.DateField(null=True, blank=True, help_text="Xero's FullyPaidOnDate.")
+    # Documents of earlier publishes that were voided or deleted in Xero (newest last):
+    # never taken for this item's document again.
+    replaced_xero_ids = models.JSONField(default=list, blank=True)
     # Step 2: the payment of a bill published as Paid.
     payment_needed = models.BooleanField(default=False)
     payment_xero_id = models.CharField(max_length=64, blank=True)
@@ -69,7 +80,7 @@ class Publication(BusinessOwned):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "lease_expires_at"])]
+        indexes = [models.Index(fields=["state", "lease_expires_at"]), models.Index(fields=["business", "xero_id"])]
 
     def __str__(self) -> str:
         return f"Publication of item {self.item_id} ({self.get_state_display()})"
@@ -88,6 +99,21 @@ class Publication(BusinessOwned):
         from publishing.links import xero_document_url
 
         return xero_document_url(self)
+
+
+class StatusPoll(BusinessOwned):
+    """How far the periodic read of Xero's changes has got for one connection: per
+    endpoint, the newest ``UpdatedDateUTC`` seen (Xero's clock, not ours), the next
+    poll's ``If-Modified-Since``. Kept by publishing, which is what reads it."""
+
+    connection = models.OneToOneField("connections.XeroConnection", on_delete=models.CASCADE, related_name="+")
+    tenant_id = models.CharField(max_length=64, help_text="The organisation the marks belong to.")
+    # {"Invoices": "2026-05-04T10:00:00+00:00", …}
+    marks = models.JSONField(default=dict, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Status poll of connection {self.connection_id}"
 
 
 class PublishAttempt(BusinessOwned):

@@ -17,10 +17,18 @@ class PublishPanel:
     link_label: str = ""
     publication: Publication | None = None
     may_publish: bool = False
+    # Its document was voided or deleted in Xero: the item can be published again.
+    publish_again: bool = False
 
 
 def publish_panel(*, item: Item, membership) -> PublishPanel:
-    return replace(_panel(item=item, membership=membership), may_publish=bool(membership and membership.may_publish))
+    from publishing.services.again import may_publish_again
+
+    panel = _panel(item=item, membership=membership)
+    return replace(
+        panel, may_publish=bool(membership and membership.may_publish),
+        publish_again=item.status == ItemStatus.PUBLISHED and may_publish_again(panel.publication),
+    )
 
 
 def _panel(*, item: Item, membership) -> PublishPanel:

@@ -66,3 +66,28 @@ def sweep() -> int:
 @shared_task(name="publishing.auto_publish")
 def auto_publish(item_id: int) -> bool:
     return services.item_auto_publish(item_id=item_id)
+
+
+@shared_task(bind=True, name="publishing.read_back_statuses", max_retries=5)
+def read_back_statuses(self, connection_id: int, changes: dict[str, list[str]]) -> int:
+    """Read back the status of the documents a batch of webhook events named."""
+    try:
+        return services.publications_read_back(connection_id=connection_id, changes=changes)
+    except services.ReadBackLater as exc:
+        if self.request.is_eager:
+            return 0
+        raise self.retry(countdown=exc.countdown, exc=exc) from exc
+
+
+@shared_task(name="publishing.poll_statuses")
+def poll_statuses() -> int:
+    """From the beat: one poll task per connection with published documents."""
+    connection_ids = services.connections_to_poll()
+    for connection_id in connection_ids:
+        poll_connection_statuses.delay(connection_id)
+    return len(connection_ids)
+
+
+@shared_task(name="publishing.poll_connection_statuses")
+def poll_connection_statuses(connection_id: int) -> dict:
+    return services.statuses_poll(connection_id=connection_id)

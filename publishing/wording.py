@@ -38,3 +38,32 @@ def published_as(xero_type: str, xero_status: str, number: str = "") -> str:
     words = document_words(xero_type) + (f" {number}" if number else "")
     status = status_words(xero_type, xero_status)
     return f"{words} ({status})" if status else words
+
+
+# Xero's statuses as Xero's own screens label them, for the item page, the Archive's rows
+# and its "In Xero" filter.
+STATUS_LABELS = {
+    "DRAFT": "Draft",
+    "SUBMITTED": "Awaiting approval",
+    "AUTHORISED": "Awaiting payment",
+    "PAID": "Paid",
+    "VOIDED": "Voided",
+    "DELETED": "Deleted",
+}
+STATUS_TONES = {"PAID": "ok", "VOIDED": "err", "DELETED": "err", "DRAFT": "warn", "SUBMITTED": "warn"}
+
+
+def status_label(xero_type: str, xero_status: str) -> str:
+    """"Awaiting payment", "Paid", "Voided" …; an approved credit note is "Approved" and
+    spend or receive money that stands is "Recorded" (Xero shows no status for it)."""
+    if not xero_status:
+        return ""
+    if xero_status == "AUTHORISED" and xero_type in ("SPEND", "RECEIVE"):
+        return "Recorded"
+    if xero_status == "AUTHORISED" and xero_type in ("ACCPAYCREDIT", "ACCRECCREDIT"):
+        return "Approved"
+    return STATUS_LABELS.get(xero_status, xero_status.capitalize())
+
+
+def status_tone(xero_status: str) -> str:
+    return STATUS_TONES.get(xero_status, "info")

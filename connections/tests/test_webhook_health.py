@@ -39,7 +39,7 @@ def store_event(*, received_at, tenant=TENANT):
 
 def test_without_a_webhook_key_the_page_says_dext_polls(admin_client, connection, settings):
     settings.XERO_WEBHOOK_KEY = ""
-    settings.XERO_POLL_MINUTES = 15
+    settings.XERO_STATUS_POLL_MINUTES = 15
 
     text = updates_section(admin_client)
 

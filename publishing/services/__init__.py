@@ -23,9 +23,12 @@ The parts, in the order a publish goes through them:
 - ``lookups``: finding in Xero what an unanswered create may have made;
 - ``payments`` and ``attachments``: steps 2 and 3;
 - ``outcomes``: Published, Failed, try again later; ``attempt_log``: the support log;
-- ``recovery``: the sweeper that re-queues what a dead worker left behind.
+- ``recovery``: the sweeper that re-queues what a dead worker left behind;
+- ``statuses``: what happened to a published document in Xero since (webhooks, polling);
+- ``again``: publishing again an item whose document was voided or deleted in Xero.
 """
 
+from publishing.services.again import NOT_REPUBLISHABLE, item_publish_again, may_publish_again
 from publishing.services.batches import publications_run_batch
 from publishing.services.outcomes import RetryLater
 from publishing.services.recovery import publications_sweep
@@ -40,18 +43,33 @@ from publishing.services.requesting import (
     publishing_on_connected,
 )
 from publishing.services.running import publication_run
+from publishing.services.statuses import (
+    ReadBackLater,
+    connections_to_poll,
+    publications_read_back,
+    publishing_on_xero_changed,
+    statuses_poll,
+)
 
 __all__ = [
+    "NOT_REPUBLISHABLE",
     "PUBLISH_NEEDS_PERMISSION",
     "PublishError",
     "PublishRequestResult",
+    "ReadBackLater",
     "RetryLater",
     "attachment_retry",
+    "connections_to_poll",
+    "item_publish_again",
     "item_auto_publish",
+    "may_publish_again",
     "publication_run",
+    "publications_read_back",
     "publications_resume_after_reconnect",
     "publications_run_batch",
     "publications_sweep",
     "publish_request",
     "publishing_on_connected",
+    "publishing_on_xero_changed",
+    "statuses_poll",
 ]

@@ -31,7 +31,8 @@ def documents_look_up(publications: list[Publication], *, documents, api: XeroAp
     attempt = attempts_start(publications, PublishAttempt.Step.LOOKUP, task_id=task_id, key="",
                              summary={"endpoint": endpoint, "items": [p.item_id for p in publications]})
     found: dict[int, dict] = {}
-    taken: set[str] = set()
+    # Documents already someone's, and those of earlier publishes voided or deleted in Xero.
+    taken: set[str] = {xero_id for p in publications for xero_id in (p.replaced_xero_ids or [])}
     pages = 0
     try:
         for start in range(0, len(publications), LOOKUP_GROUP):

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from connections.xero.api import XeroApi
+from connections.xero.dates import parse_xero_date
 from connections.xero.errors import XeroRateLimited, XeroUnavailable, XeroValidationError
 from publishing import catalogue, mapping
 from publishing.inputs import item_input
@@ -29,7 +30,7 @@ def payment_record(publication: Publication, *, api: XeroApi, task_id: str) -> b
         # outstanding") although the bill is paid. Read the bill first.
         existing = payment_look_up(publication, payment, api=api, task_id=task_id)
         if existing is not None:
-            _paid(publication, str(existing.get("PaymentID") or ""))
+            _paid(publication, str(existing.get("PaymentID") or ""), on=payment["Date"])
             return True
     if publication.payment_sent_at is None:
         publication.payment_sent_at = now
@@ -50,11 +51,13 @@ def payment_record(publication: Publication, *, api: XeroApi, task_id: str) -> b
         publication_fail(publication, catalogue.from_xero_messages(errors, context=problem_context(publication)))
         return False
     attempts_end(attempt, api=api, outcome="ok")
-    _paid(publication, str(element.get("PaymentID") or ""))
+    _paid(publication, str(element.get("PaymentID") or ""), on=payment["Date"])
     return True
 
 
-def _paid(publication: Publication, payment_id: str) -> None:
+def _paid(publication: Publication, payment_id: str, *, on: str) -> None:
+    """The bill is paid in full (a bill published as Paid gets one payment of its total)."""
     publication.payment_xero_id = payment_id or "paid"
     publication.xero_status = "PAID"
-    publication.save(update_fields=["payment_xero_id", "xero_status", "updated"])
+    publication.xero_paid_on = parse_xero_date(on)
+    publication.save(update_fields=["payment_xero_id", "xero_status", "xero_paid_on", "updated"])

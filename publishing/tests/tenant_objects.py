@@ -11,4 +11,5 @@ TENANT_OBJECT_URLS = {
     "publishing:publish": _item,
     "publishing:retry_attachment": _item,
     "publishing:panel": _item,
+    "publishing:publish_again": _item,
 }

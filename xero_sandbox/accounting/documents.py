@@ -53,6 +53,10 @@ STATUS_CHANGES = {
     "DELETED": set(),
     "VOIDED": set(),
 }
+# A bank transaction (spend or receive money) is deleted by setting its Status to DELETED
+# ("Deleting BankTransactions", https://developer.xero.com/documentation/api/accounting/banktransactions);
+# once reconciled with a bank statement line it can't be changed.
+BANK_TRANSACTION_STATUS_CHANGES = {"AUTHORISED": {"AUTHORISED", "DELETED"}}
 # Nothing about a VOIDED or DELETED document can be changed any more.
 FINAL_STATUSES = ("VOIDED", "DELETED")
 LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
@@ -308,8 +312,11 @@ def prepare_document(*, books: Books, kind: str, payload, existing: Document | N
             errors.append(msg.STATUS_NOT_VALID.format(value=status))
     elif (
         existing.status in FINAL_STATUSES
-        or status not in STATUS_CHANGES.get(existing.status, set())
+        or status not in (
+            BANK_TRANSACTION_STATUS_CHANGES if kind == DocumentKind.BANK_TRANSACTION else STATUS_CHANGES
+        ).get(existing.status, set())
         or (status == "VOIDED" and existing.amount_paid)
+        or (kind == DocumentKind.BANK_TRANSACTION and existing.is_reconciled)
     ):
         errors.append(msg.NOT_VALID_STATUS_FOR_MODIFICATION.format(noun=NOUN[kind]))
     line_amount_types = data.get("LineAmountTypes") or "Exclusive"

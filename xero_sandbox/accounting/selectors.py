@@ -1,5 +1,6 @@
 """Reads for the Accounting API and the organisation page."""
 
+import datetime as dt
 import math
 
 from django.db.models import Prefetch, Q
@@ -140,7 +141,13 @@ def documents_page(
 ) -> tuple[list[dict], dict | None]:
     documents = documents_queryset(organisation=organisation, kind=kind).order_by("created_at", "id")
     if modified_since is not None:
-        documents = documents.filter(updated_at__gt=modified_since)
+        # If-Modified-Since: "only records created or modified since this timestamp will be
+        # returned" (https://developer.xero.com/documentation/api/accounting/invoices,
+        # …/creditnotes, …/banktransactions), whatever their status, deleted and voided
+        # included: UpdatedDateUTC later than the header. UpdatedDateUTC goes out to the
+        # millisecond, so it is compared at that precision: a client that sends back the
+        # newest UpdatedDateUTC it saw doesn't get that document again.
+        documents = documents.filter(updated_at__gte=_next_millisecond(modified_since))
     if ids:
         documents = documents.filter(pk__in=[value for value in map(wire.parse_uuid, ids) if value])
     if numbers:
@@ -153,6 +160,10 @@ def documents_page(
     with_lines = page is not None or kind == DocumentKind.BANK_TRANSACTION
     items = [serializers.document_json(d, with_lines=with_lines, base_url=base_url, unit_dp=unit_dp) for d in documents]
     return _paginate(_filter(items, where, order), page=page, page_size=page_size)
+
+
+def _next_millisecond(moment):
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000) + dt.timedelta(milliseconds=1)
 
 
 def payments_list(*, organisation, where: str | None = None, order: str | None = None) -> list[dict]:
