@@ -411,3 +411,27 @@ def test_archive_filters_by_status_in_xero_and_rows_show_it(client, connected, m
     assert shown("awaiting_payment") == {"BAKE-8003"}
     assert shown("deleted") == set()
     assert shown("") == {"BAKE-8001", "BAKE-8002", "BAKE-8003"}
+
+
+def test_paid_voided_and_deleted_in_xero_arrive_by_xeros_webhooks(xero_webhooks, client, connected, make_item):
+    """End to end, nothing announced by hand: the sandbox signs and delivers its INVOICE
+    events to dext's /webhooks/xero/, dext stores and processes them, and reads back."""
+    from xero_sandbox.webhooks import deliver_pending
+
+    _, connection = connected
+    paid = publish(client, make_item(reference="WH-3001"))
+    voided = publish(client, make_item(reference="WH-3002"))
+    deleted = publish(client, make_item(reference="WH-3003", destination="purchases_draft"))
+
+    pay(connection, paid, amount=paid.xero_total, on="2026-05-10")
+    in_xero(connection, "POST", f"Invoices/{voided.xero_id}", {"Invoices": [{"Status": "VOIDED"}]})
+    in_xero(connection, "POST", f"Invoices/{deleted.xero_id}", {"Invoices": [{"Status": "DELETED"}]})
+    deliver_pending(force=True)  # what the sandbox's beat would do; eager tasks already have
+
+    for publication, status in ((paid, "PAID"), (voided, "VOIDED"), (deleted, "DELETED")):
+        publication.refresh_from_db()
+        assert publication.xero_status == status, publication.item.reference
+    assert paid.xero_paid_on == date(2026, 5, 10)
+    assert "Paid in Xero on 10 May 2026" in history(paid.item)
+    assert "Voided in Xero" in text(page_of(client, voided.item))
+    assert XeroWebhookEvent.objects.filter(tenant_id=connection.tenant_id, category="INVOICE").count() >= 6

@@ -1,7 +1,8 @@
-"""A published bill is paid in Xero (the sandbox, over its API) and Item details shows Paid
-by itself: the page polls the item's status and swaps it in, without a reload. Then a
-voided bill is published again from the item."""
+"""A published bill is paid on Xero's (the sandbox's) organisation page and Item details shows
+Paid by itself: the webhook reaches dext, and the page polls the item's status and swaps it
+in, without a reload. Then a voided bill is published again from the item."""
 
+import re
 import time
 
 import pytest
@@ -9,12 +10,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from dext import hooks
+from dext.tenancy import formats
 from items.models import ItemStatus
 from publishing.models import Publication
 from publishing.services import publish_request
 from publishing.tests.conftest import ItemMaker
-from publishing.tests.test_status_read_back import in_xero, pay
+from publishing.tests.test_status_read_back import in_xero
 from tests.e2e.steps import log_in
+from xero_sandbox import clock
+from xero_sandbox.models import Organisation
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +35,10 @@ def published_bill(business, user, reference: str) -> Publication:
         time.sleep(0.5)
 
 
-def test_bill_paid_in_xero_shows_paid_without_a_reload(walk, xero_lists, admin_user):
+def test_bill_paid_on_xeros_page_shows_paid_without_a_reload(xero_webhooks, walk, xero_lists, admin_user):
+    """The issue's walk: publish a bill, pay it on the sandbox's organisation page, and
+    dext shows Paid without a reload — Xero's webhook (signed, delivered by the sandbox)
+    reaches dext, which reads the bill back."""
     business, connection = xero_lists
     page = walk.page
     publication = published_bill(business, admin_user, "BAKE-9001")
@@ -42,12 +49,18 @@ def test_bill_paid_in_xero_shows_paid_without_a_reload(walk, xero_lists, admin_u
     walk.step("published, awaiting payment")
     page.evaluate("window.dextWalkMarker = 'still this page'")
 
-    pay(connection, publication, amount=publication.xero_total, on="2026-05-10")
-    hooks.announce(hooks.XERO_CHANGED, connection=connection, changes={"INVOICE": {publication.xero_id}})
+    # In Xero (another tab): the bill is paid in full.
+    xero = page.context.new_page()
+    organisation = Organisation.objects.get(pk=connection.tenant_id)
+    xero.goto(f"{walk.base_url}/xero-sandbox/orgs/{organisation.pk}/")
+    xero.get_by_role("button", name=re.compile(r"^Pay in full BAKE-9001")).click()
+    expect(xero.get_by_role("status")).to_contain_text("BAKE-9001 is now PAID")
+    xero.close()
 
-    expect(panel).to_contain_text("In Xero: Paid on 10 May 2026", timeout=40_000)
+    today = formats.day(clock.now().date(), locale=formats.business_locale(business))
+    expect(panel).to_contain_text(f"In Xero: Paid on {today}", timeout=60_000)
     expect(page.locator("#item-status")).to_contain_text("In Xero: Paid")
-    expect(page.locator("#history")).to_contain_text("Paid in Xero on 10 May 2026")
+    expect(page.locator("#history")).to_contain_text(f"Paid in Xero on {today}")
     assert page.evaluate("window.dextWalkMarker") == "still this page"  # no reload
     walk.step("paid in Xero")
 
