@@ -8,7 +8,8 @@ register = template.Library()
 @register.inclusion_tag("publishing/_item_panel.html", takes_context=True)
 def publish_panel(context, item):
     request = context["request"]
-    return {"item": item, "panel": build_panel(item=item, membership=request.membership), "csrf_token": context.get("csrf_token")}
+    return {"item": item, "panel": build_panel(item=item, membership=request.membership),
+            "csrf_token": context.get("csrf_token"), "business_locale": context.get("business_locale")}
 
 
 @register.simple_tag
@@ -17,3 +18,18 @@ def published_as(publication) -> str:
     from publishing.wording import published_as as words
 
     return words(publication.xero_type, publication.xero_status, publication.xero_number)
+
+
+@register.inclusion_tag("publishing/_xero_match.html", takes_context=True)
+def xero_match_dialog(context, item):
+    """"Already in Xero?": the documents found and the three choices, or what was chosen."""
+    from publishing.selectors import xero_match_panel
+
+    panel = context.get("panel")
+    if panel is not None:  # inside the publish panel
+        may_publish = panel.may_publish
+    else:
+        membership = context["request"].membership
+        may_publish = bool(membership and membership.may_publish)
+    return {"item": item, "match": xero_match_panel(item=item), "may_publish": may_publish,
+            "csrf_token": context.get("csrf_token"), "business_locale": context.get("business_locale")}
