@@ -96,7 +96,7 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
     return (
         _filtered(business=business, archive=archive, filters=filters)
         .select_related("contact", "category", "tax_rate", "document")
-        .annotate(publication_state=F("publication__state"))
+        .annotate(xero_match_state=F("publication__xero_match__state"))
         .order_by(*_ordering(filters.sort))
     )
 
@@ -273,7 +273,7 @@ def item_get(*, business, pk) -> Item:
         "tracking_option_2__category",
         "submitted_by",
         "capture",
-    ).annotate(publication_state=F("publication__state"))
+    ).annotate(xero_match_state=F("publication__xero_match__state"))
     return access_object(queryset, business=business, pk=pk)
 
 
@@ -281,7 +281,7 @@ def item_row_get(*, business, pk) -> Item:
     """One Inbox row, as ``items_list`` reads it."""
     return access_object(
         Item.objects.select_related("contact", "category", "tax_rate", "document")
-        .annotate(publication_state=F("publication__state")),
+        .annotate(xero_match_state=F("publication__xero_match__state")),
         business=business, pk=pk,
     )
 

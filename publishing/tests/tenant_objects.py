@@ -11,4 +11,8 @@ TENANT_OBJECT_URLS = {
     "publishing:publish": _item,
     "publishing:retry_attachment": _item,
     "publishing:panel": _item,
+    "publishing:xero_match": _item,
+    "publishing:xero_match_attach": _item,
+    "publishing:xero_match_publish_anyway": _item,
+    "publishing:xero_match_skip": _item,
 }

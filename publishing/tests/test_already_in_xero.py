@@ -226,6 +226,7 @@ def test_skip_publishes_nothing_and_archives_the_item(client, connected, make_it
     assert XeroMatch.objects.get(publication__item=item).state == XeroMatchState.SKIPPED
     assert ItemHistory.objects.filter(item=item, user=admin_user, message__startswith="Already in Xero — skipped").exists()
     assert "Already in Xero — skipped by" in page(client, item)
+    assert "Already in Xero — skipped" in html.unescape(client.get(reverse("items:archive")).content.decode())
 
 
 def test_every_choice_needs_the_publish_permission(client, connected, make_item, standard_user):
