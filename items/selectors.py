@@ -96,7 +96,8 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
     return (
         _filtered(business=business, archive=archive, filters=filters)
         .select_related("contact", "category", "tax_rate", "document")
-        .annotate(xero_match_state=F("publication__xero_match__state"))
+        .annotate(xero_match_state=F("publication__xero_match__state"),
+                  xero_match_found=F("publication__xero_match__candidates"))
         .order_by(*_ordering(filters.sort))
     )
 
@@ -273,7 +274,8 @@ def item_get(*, business, pk) -> Item:
         "tracking_option_2__category",
         "submitted_by",
         "capture",
-    ).annotate(xero_match_state=F("publication__xero_match__state"))
+    ).annotate(xero_match_state=F("publication__xero_match__state"),
+                  xero_match_found=F("publication__xero_match__candidates"))
     return access_object(queryset, business=business, pk=pk)
 
 
@@ -281,7 +283,8 @@ def item_row_get(*, business, pk) -> Item:
     """One Inbox row, as ``items_list`` reads it."""
     return access_object(
         Item.objects.select_related("contact", "category", "tax_rate", "document")
-        .annotate(xero_match_state=F("publication__xero_match__state")),
+        .annotate(xero_match_state=F("publication__xero_match__state"),
+                  xero_match_found=F("publication__xero_match__candidates")),
         business=business, pk=pk,
     )
 

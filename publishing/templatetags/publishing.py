@@ -33,3 +33,11 @@ def xero_match_dialog(context, item):
         may_publish = bool(membership and membership.may_publish)
     return {"item": item, "match": xero_match_panel(item=item), "may_publish": may_publish,
             "csrf_token": context.get("csrf_token"), "business_locale": context.get("business_locale")}
+
+
+@register.filter
+def xero_match_words(candidates) -> str:
+    """The first document found in Xero, in words: "a bill INV-1 (awaiting payment) of 4 May 2026 for GBP 120.00"."""
+    from publishing.services.duplicates import match_words
+
+    return match_words(candidates[0]) if candidates else ""

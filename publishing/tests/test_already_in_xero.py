@@ -273,6 +273,7 @@ def test_bulk_publish_sets_duplicates_aside_and_publishes_the_others(client, con
     assert "set aside as a possible duplicate in Xero" in inbox
     assert "Published 2 of 3 to Xero." in inbox and "failed" not in inbox.split("Published 2 of 3")[1][:40]
     assert "Possible duplicate in Xero" in inbox
+    assert "Xero already has a bill BULK-DUP (awaiting payment) of 4 May 2026 for GBP 120.00" in inbox
 
 
 def test_auto_publish_by_a_supplier_rule_sets_a_duplicate_aside(connected, make_item, admin_user):
