@@ -1,6 +1,6 @@
 """Reads for items: lists with filters, neighbours, choices from the business's lists."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -114,6 +114,8 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
     return (
         _filtered(business=business, archive=archive, filters=filters)
         .select_related("contact", "category", "tax_rate", "document", "publication")
+        .annotate(xero_match_state=F("publication__xero_match__state"),
+                  xero_match_found=F("publication__xero_match__candidates"))
         .order_by(*_ordering(filters.sort))
     )
 
@@ -205,6 +207,8 @@ class PublishProgress:
     # (item, why) for each item that failed, to link to it.
     failed: list
     pending: int
+    # (item, what it seems to be in Xero) for each item set aside as a possible duplicate in Xero.
+    set_aside: list = field(default_factory=list)
 
     @property
     def finished(self) -> int:
@@ -218,7 +222,7 @@ class PublishProgress:
 def publish_progress(*, business, item_ids) -> PublishProgress:
     """How far a bulk publish has gone, from its items' states (Queued and Publishing are
     still on their way) and the failed ones' publishing errors. Two queries."""
-    from publishing.selectors import publication_errors
+    from publishing.selectors import publication_errors, xero_matches_open
 
     items = list(
         Item.objects.for_business(business).filter(pk__in=list(item_ids)).select_related("contact", "document")
@@ -227,11 +231,14 @@ def publish_progress(*, business, item_ids) -> PublishProgress:
     pending = sum(item.status in (ItemStatus.QUEUED, ItemStatus.PUBLISHING) for item in items)
     failed_items = [item for item in items if item.status == ItemStatus.FAILED]
     errors = publication_errors(business=business, item_ids=[item.pk for item in failed_items]) if failed_items else {}
+    ready = [item for item in items if item.status == ItemStatus.READY]
+    in_xero = xero_matches_open(business=business, item_ids=[item.pk for item in ready]) if ready else {}
     return PublishProgress(
         total=len(items),
         published=sum(item.status == ItemStatus.PUBLISHED for item in items),
         failed=[(item, errors.get(item.pk, "")) for item in failed_items],
         pending=pending,
+        set_aside=[(item, in_xero[item.pk]) for item in ready if item.pk in in_xero],
     )
 
 
@@ -286,15 +293,18 @@ def item_get(*, business, pk) -> Item:
         "submitted_by",
         "capture",
         "publication",
-    )
+    ).annotate(xero_match_state=F("publication__xero_match__state"),
+               xero_match_found=F("publication__xero_match__candidates"))
     return access_object(queryset, business=business, pk=pk)
 
 
 def item_row_get(*, business, pk) -> Item:
     """One Inbox row, as ``items_list`` reads it."""
     return access_object(
-        Item.objects.select_related("contact", "category", "tax_rate", "document", "publication"), business=business,
-        pk=pk,
+        Item.objects.select_related("contact", "category", "tax_rate", "document", "publication")
+        .annotate(xero_match_state=F("publication__xero_match__state"),
+                  xero_match_found=F("publication__xero_match__candidates")),
+        business=business, pk=pk,
     )
 
 

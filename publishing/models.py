@@ -23,6 +23,8 @@ class PublicationState(models.TextChoices):
     # Its document was voided or deleted in Xero and someone chose to publish the item
     # again: the Xero ids are cleared and the item waits, Ready, for its new publish.
     CLEARED = "cleared", "Cleared to publish again"
+    # Not created: Xero seems to have this document already (see XeroMatch).
+    SET_ASIDE = "set_aside", "Possible duplicate in Xero"
 
 
 class XeroEndpoint(models.TextChoices):
@@ -64,6 +66,9 @@ class Publication(BusinessOwned):
     # Documents of earlier publishes that were voided or deleted in Xero (newest last):
     # never taken for this item's document again.
     replaced_xero_ids = models.JSONField(default=list, blank=True)
+    # The document was already in Xero and the item's file was attached to it: dext did
+    # not create it, so dext never voids, deletes or re-creates it.
+    matched = models.BooleanField(default=False, help_text="Attached to a document already in Xero, not created.")
     # Step 2: the payment of a bill published as Paid.
     payment_needed = models.BooleanField(default=False)
     payment_xero_id = models.CharField(max_length=64, blank=True)
@@ -93,6 +98,13 @@ class Publication(BusinessOwned):
     @property
     def created_in_xero(self) -> bool:
         return bool(self.xero_id)
+
+    @property
+    def awaiting_xero_choice(self) -> bool:
+        """Set aside as a possible duplicate in Xero, waiting for a person's choice."""
+        return self.state == PublicationState.SET_ASIDE and XeroMatch.objects.filter(
+            publication=self, state=XeroMatchState.OPEN
+        ).exists()
 
     @property
     def xero_url(self) -> str:
@@ -144,3 +156,34 @@ class PublishAttempt(BusinessOwned):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} for item {self.publication.item_id}: {self.outcome}"
+
+
+class XeroMatchState(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    ATTACHED = "attached", "Attached to the document in Xero"
+    PUBLISHED_ANYWAY = "published_anyway", "Published anyway"
+    SKIPPED = "skipped", "Skipped"
+
+
+class XeroMatch(BusinessOwned):
+    """Documents already in Xero that look like the one a publication was about to create
+    (same contact and number; or same contact and total, dated a few days apart), found
+    just before the create, and what the person decided."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="xero_match")
+    # Each: endpoint, type, id, number, reference, date (ISO), total, currency, status, contact.
+    candidates = models.JSONField(default=list)
+    state = models.CharField(max_length=20, choices=XeroMatchState.choices, default=XeroMatchState.OPEN)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Xero documents a person said are not this one ("Publish anyway"): never a match again.
+    dismissed_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "Xero matches"
+
+    def __str__(self) -> str:
+        return f"Possible duplicate in Xero for item {self.publication.item_id} ({self.get_state_display()})"

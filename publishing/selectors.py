@@ -1,10 +1,11 @@
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from django.urls import reverse
 
 from connections.models import ConnectionStatus, XeroConnection
 from items.models import Item, ItemStatus
-from publishing.models import Publication, PublicationState
+from publishing.models import Publication, PublicationState, XeroMatch, XeroMatchState
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,71 @@ def publication_errors(*, business, item_ids) -> dict[int, str]:
         Publication.objects.filter(business=business, item_id__in=list(item_ids), state=PublicationState.FAILED)
         .values_list("item_id", "error_message")
     )
+
+
+@dataclass(frozen=True)
+class FoundInXero:
+    """A document already in Xero that looks like the item's, as the dialog shows it."""
+
+    xero_id: str
+    words: str  # "a bill INV-1 (awaiting payment)"
+    contact: str
+    number: str
+    date: date | None
+    total: str
+    currency: str
+    status: str
+    url: str
+
+
+@dataclass(frozen=True)
+class XeroMatchPanel:
+    state: str
+    matches: list[FoundInXero]
+    found_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == XeroMatchState.OPEN
+
+
+def xero_match_panel(*, item: Item) -> XeroMatchPanel | None:
+    """What was found in Xero for the item before creating it, and what was decided."""
+    from publishing.links import xero_deep_link
+    from publishing.wording import published_as, status_words
+
+    match = (XeroMatch.objects.filter(business_id=item.business_id, publication__item=item)
+             .select_related("decided_by").first())
+    if match is None:
+        return None
+    short_code = XeroConnection.objects.filter(business_id=item.business_id).values_list(
+        "organisation_short_code", flat=True
+    ).first() or ""
+    found = [
+        FoundInXero(
+            xero_id=m["id"], words=published_as(m["type"], m["status"], m["number"]), contact=m.get("contact", ""),
+            number=m.get("number", ""), date=date.fromisoformat(m["date"]) if m.get("date") else None,
+            total=m.get("total", ""), currency=m.get("currency", ""),
+            status=status_words(m["type"], m["status"]) or m["status"].lower(),
+            url=xero_deep_link(short_code=short_code, xero_type=m["type"], xero_id=m["id"], status=m["status"]),
+        )
+        for m in match.candidates
+    ]
+    return XeroMatchPanel(
+        state=match.state, matches=found, found_at=match.found_at,
+        decided_by=match.decided_by.email if match.decided_by else "", decided_at=match.decided_at,
+    )
+
+
+def xero_matches_open(*, business, item_ids) -> dict[int, str]:
+    """For the items of ``item_ids`` set aside as possible duplicates in Xero: what each
+    seems to be in Xero (for the Inbox's bulk progress)."""
+    from publishing.services.duplicates import match_words
+
+    rows = XeroMatch.objects.filter(
+        business=business, publication__item_id__in=list(item_ids), state=XeroMatchState.OPEN,
+        publication__state=PublicationState.SET_ASIDE,
+    ).values_list("publication__item_id", "candidates")
+    return {item_id: match_words(candidates[0]) for item_id, candidates in rows if candidates}

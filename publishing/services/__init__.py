@@ -21,6 +21,9 @@ The parts, in the order a publish goes through them:
 - ``batches``: up to 50 documents created in one call (the ``publish_batch`` task);
 - ``creating``: the create step itself, its Idempotency-Key and what it records;
 - ``lookups``: finding in Xero what an unanswered create may have made;
+- ``duplicates``: before the first create, the same document entered in Xero by someone
+  else sets the publication aside; ``xero_matches``: the person's choice (attach to it,
+  publish anyway, skip);
 - ``payments`` and ``attachments``: steps 2 and 3;
 - ``outcomes``: Published, Failed, try again later; ``attempt_log``: the support log;
 - ``recovery``: the sweeper that re-queues what a dead worker left behind;

@@ -65,5 +65,8 @@ def _clear(publication: Publication) -> None:
                   "xero_amount_due", "xero_paid_on", "started_at", "finished_at", "lease_expires_at"):
         setattr(publication, field, None)
     publication.payment_needed = False
+    # A document dext only attached the file to ("Already in Xero?") is forgotten too: the
+    # next publish creates dext's own.
+    publication.matched = False
     publication.attempts = 0
     publication.attachment_attempts = 0

@@ -14,6 +14,7 @@ from publishing import catalogue, mapping
 from publishing.inputs import item_input
 from publishing.models import Publication, PublishAttempt
 from publishing.services.attempt_log import attempts_end, attempts_start
+from publishing.services.duplicates import duplicates_set_aside
 from publishing.services.lookups import documents_look_up
 from publishing.services.outcomes import (
     RetryLater,
@@ -29,7 +30,7 @@ IDEMPOTENCY_SAFE_WINDOW = timedelta(minutes=5)
 
 
 def documents_create(publications: list[Publication], *, api: XeroApi, task_id: str,
-                     documents: dict[int, mapping.XeroDocument] | None = None) -> None:
+                     documents: dict[int, mapping.XeroDocument] | None = None, check_duplicates: bool = True) -> None:
     built = documents or {}
     documents = {}
     for publication in publications:
@@ -40,6 +41,10 @@ def documents_create(publications: list[Publication], *, api: XeroApi, task_id: 
         except mapping.MappingError as exc:
             publication_fail(publication, [catalogue.problem(exc.code)])
     pending = [p for p in publications if p.pk in documents]
+    if pending and check_duplicates:
+        # Already in Xero, entered by someone else? Then not created: set aside for a person.
+        aside = duplicates_set_aside(pending, documents=documents, api=api, task_id=task_id)
+        pending = [p for p in pending if p.pk not in aside]
     if not pending:
         return
     endpoint = documents[pending[0].pk].endpoint
@@ -112,7 +117,8 @@ def _after_batch_refused(pending: list[Publication], *, documents, api: XeroApi,
         publication.create_key = ""
         publication.create_sent_at = None
         publication.save(update_fields=["create_key", "create_sent_at", "updated"])
-        documents_create([publication], api=api, task_id=task_id, documents=documents)
+        # Checked for copies in Xero before the batch was sent.
+        documents_create([publication], api=api, task_id=task_id, documents=documents, check_duplicates=False)
 
 
 def create_key(publications: list[Publication], *, fresh: bool = False) -> str:

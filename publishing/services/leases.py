@@ -47,7 +47,9 @@ def publication_claim(publication_id: int, *, redelivered: bool = False) -> Publ
     now = timezone.now()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().filter(pk=publication_id).first()
-        if publication is None or publication.state in (PublicationState.PUBLISHED, PublicationState.FAILED):
+        if publication is None or publication.state in (
+            PublicationState.PUBLISHED, PublicationState.FAILED, PublicationState.SET_ASIDE
+        ):
             return None
         if (
             publication.state == PublicationState.PUBLISHING

@@ -9,6 +9,7 @@ documents must not hide the one we created on page 2
 Bill numbers are not unique in Xero, so a number alone proves nothing.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from connections.xero.api import XeroApi
@@ -39,9 +40,7 @@ def documents_look_up(publications: list[Publication], *, documents, api: XeroAp
             group = publications[start:start + LOOKUP_GROUP]
             where = " OR ".join(f"({document_filter(documents[p.pk])})" for p in group)
             waiting = list(group)
-            page = 1
-            while waiting:
-                candidates = api.find_documents(endpoint, where=where, page=page, page_size=PAGE_SIZE)
+            for candidates in candidate_pages(api, endpoint, where=where):
                 pages += 1
                 for publication in list(waiting):
                     match = _match(documents[publication.pk], candidates, endpoint=endpoint, taken=taken)
@@ -49,14 +48,25 @@ def documents_look_up(publications: list[Publication], *, documents, api: XeroAp
                         found[publication.pk] = match
                         taken.add(mapping.document_id(endpoint, match))
                         waiting.remove(publication)
-                if len(candidates) < PAGE_SIZE:
+                if not waiting:
                     break
-                page += 1
     except (XeroRateLimited, XeroUnavailable) as exc:
         attempts_end(attempt, api=api, outcome="retry", error_code=exc.code)
         raise retry_for(exc, publications[0]) from exc
     attempts_end(attempt, api=api, outcome="ok", response={"found": len(found), "pages": pages})
     return found
+
+
+def candidate_pages(api: XeroApi, endpoint: str, *, where: str) -> Iterator[list[dict]]:
+    """Page after page of the documents matching ``where``, newest change first, until a
+    short page says there are no more (the caller stops early once it has what it needs)."""
+    page = 1
+    while True:
+        candidates = api.find_documents(endpoint, where=where, page=page, page_size=PAGE_SIZE)
+        yield candidates
+        if len(candidates) < PAGE_SIZE:
+            return
+        page += 1
 
 
 def document_filter(document: mapping.XeroDocument) -> str:

@@ -35,6 +35,9 @@ def publication_published(publication: Publication) -> None:
         Item.objects.filter(pk=publication.item_id).update(status=ItemStatus.PUBLISHED, updated=now)
         publication.refresh_from_db()
         message = f"Published to Xero as {published_as(publication.xero_type, publication.xero_status)}"
+        if publication.matched:
+            found = published_as(publication.xero_type, publication.xero_status, publication.xero_number)
+            message = f"Published: the document was attached to {found}, already in Xero"
         if publication.error_code:
             message += f"; {publication.error_message}"
         item_history(publication.item, publication.requested_by, message)

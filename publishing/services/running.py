@@ -32,7 +32,7 @@ def publication_run(*, publication_id: int, task_id: str = "", redelivered: bool
                 return publication.state
             documents_create([publication], api=api, task_id=task_id)
             publication.refresh_from_db()
-            if publication.state == PublicationState.FAILED:
+            if publication.state in (PublicationState.FAILED, PublicationState.SET_ASIDE):
                 return publication.state
         _finish_after_create(publication, api=api, task_id=task_id)
     except RetryLater as exc:

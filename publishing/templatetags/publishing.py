@@ -50,3 +50,26 @@ def xero_status_label(publication) -> str:
     from publishing.wording import status_label
 
     return status_label(publication.xero_type, publication.xero_status)
+
+
+@register.inclusion_tag("publishing/_xero_match.html", takes_context=True)
+def xero_match_dialog(context, item):
+    """"Already in Xero?": the documents found and the three choices, or what was chosen."""
+    from publishing.selectors import xero_match_panel
+
+    panel = context.get("panel")
+    if panel is not None:  # inside the publish panel
+        may_publish = panel.may_publish
+    else:
+        membership = context["request"].membership
+        may_publish = bool(membership and membership.may_publish)
+    return {"item": item, "match": xero_match_panel(item=item), "may_publish": may_publish,
+            "csrf_token": context.get("csrf_token"), "business_locale": context.get("business_locale")}
+
+
+@register.filter
+def xero_match_words(candidates) -> str:
+    """The first document found in Xero, in words: "a bill INV-1 (awaiting payment) of 4 May 2026 for GBP 120.00"."""
+    from publishing.services.duplicates import match_words
+
+    return match_words(candidates[0]) if candidates else ""

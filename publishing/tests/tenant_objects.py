@@ -12,4 +12,8 @@ TENANT_OBJECT_URLS = {
     "publishing:retry_attachment": _item,
     "publishing:panel": _item,
     "publishing:publish_again": _item,
+    "publishing:xero_match": _item,
+    "publishing:xero_match_attach": _item,
+    "publishing:xero_match_publish_anyway": _item,
+    "publishing:xero_match_skip": _item,
 }

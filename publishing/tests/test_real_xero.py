@@ -86,10 +86,10 @@ def test_batch_answered_400_records_what_xero_created_and_sends_the_others_alone
     assert "The category 400 · Advertising & Marketing has been archived or deleted in Xero" in Publication.objects.get(item=refused).error_message
     assert not documents("GONE-1").exists()
     assert control.count_duplicates(sandbox_org(connection)) == 0
-    # The 400 was followed by a look-up, then by one create of its own for the item Xero
-    # didn't have, which Xero answered with that item's error.
+    # After the check for a copy already in Xero, the 400 was followed by a look-up, then by
+    # one create of its own for the item Xero didn't have, which Xero answered with that item's error.
     steps = list(Publication.objects.get(item=refused).attempts_log.order_by("pk").values_list("step", "outcome"))
-    assert steps == [("create", "unknown"), ("lookup", "ok"), ("create", "ok")]
+    assert steps == [("lookup", "ok"), ("create", "unknown"), ("lookup", "ok"), ("create", "ok")]
 
 
 # --- 2. The look-up pages, newest first, with a where on what identifies the document ---------

@@ -129,3 +129,32 @@ def test_item_date_is_shown_again_after_saving(walk, xero_connected_business, bi
     expect(page.get_by_text("Bill INV-2291 from Bakery Supplies Co saved.")).to_be_visible()
     # Typed as ISO, shown back the way a UK business writes it.
     expect(item_fields(page).get_by_label("Date", exact=True)).to_have_value("04/05/2026", timeout=2_000)
+
+
+def test_a_bill_already_keyed_into_xero_is_set_aside_and_the_file_attached_to_it(walk, xero_lists, bill_pdf):
+    """Someone typed the bill into Xero before its PDF reached dext: Publish doesn't make a
+    second one; the person sees Xero's copy and attaches the PDF to it."""
+    from publishing.tests.test_already_in_xero import keyed_by_hand
+
+    existing = keyed_by_hand(xero_lists, contact=SUPPLIER, number="INV-2291")
+    page = walk.page
+    log_in(walk, "admin@example.com")
+    upload_and_open(walk, bill_pdf)
+    fill_in_bill(walk, category=GENERAL_EXPENSES)
+    panel = page.locator("#publish")
+    panel.get_by_role("button", name="Publish").click()
+
+    found = panel.get_by_role("alert").filter(has_text="Possible duplicate in Xero")
+    expect(found).to_be_visible(timeout=60_000)
+    expect(found).to_contain_text("INV-2291")
+    expect(found).to_contain_text(SUPPLIER)
+    expect(found.get_by_role("link", name=re.compile("Open a bill INV-2291"))).to_be_visible()
+    walk.step("already in Xero: the choices")
+
+    found.get_by_role("button", name="Attach the document to it").click()
+    expect(panel.get_by_text(re.compile(r"Published to Xero as a bill INV-2291"))).to_be_visible(timeout=60_000)
+    expect(panel.get_by_text(re.compile("dext did not create it"))).to_be_visible()
+    walk.step("attached to the bill in Xero")
+    existing.refresh_from_db()
+    assert existing.attachments.count() == 1
+    assert existing.organisation.documents.filter(type="ACCPAY").count() == 1
