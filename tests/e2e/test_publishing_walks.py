@@ -149,7 +149,7 @@ def test_a_bill_already_keyed_into_xero_is_set_aside_and_the_file_attached_to_it
     expect(found).to_contain_text("INV-2291")
     expect(found).to_contain_text(SUPPLIER)
     expect(found.get_by_role("link", name=re.compile("Open a bill INV-2291"))).to_be_visible()
-    walk.step("already in Xero: the choices")
+    walk.step("already in Xero: the choices", doc="already-in-xero")
 
     found.get_by_role("button", name="Attach the document to it").click()
     expect(panel.get_by_text(re.compile(r"Published to Xero as a bill INV-2291"))).to_be_visible(timeout=60_000)

@@ -62,7 +62,7 @@ def test_bill_paid_on_xeros_page_shows_paid_without_a_reload(xero_webhooks, walk
     expect(page.locator("#item-status")).to_contain_text("In Xero: Paid")
     expect(page.locator("#history")).to_contain_text(f"Paid in Xero on {today}")
     assert page.evaluate("window.dextWalkMarker") == "still this page"  # no reload
-    walk.step("paid in Xero")
+    walk.step("paid in Xero", doc="item-paid-in-xero")
 
 
 def test_bill_voided_in_xero_is_published_again(walk, xero_lists, admin_user):
@@ -79,7 +79,7 @@ def test_bill_voided_in_xero_is_published_again(walk, xero_lists, admin_user):
 
     panel.get_by_role("link", name="Publish again").click()
     expect(page.get_by_role("heading", name="Publish again?")).to_be_visible()
-    walk.step("publish again: what it means")
+    walk.step("publish again: what it means", doc="publish-again")
     page.get_by_role("button", name="Publish again now").click()
     expect(page.locator("#publish")).to_contain_text("In Xero: Awaiting payment", timeout=60_000)
     walk.step("published again")

@@ -47,4 +47,4 @@ def test_a_bill_paid_in_xero_reaches_dext_as_a_webhook(xero_webhooks, walk, xero
         time.sleep(0.5)
         page.reload()
     expect(receiving).to_be_visible()
-    walk.step("webhooks arriving")
+    walk.step("webhooks arriving", doc="connections-webhooks")
