@@ -16,8 +16,8 @@ A receipt is also looked for among bank transactions (spend or receive money) an
 or sales invoices, whichever it would become: attaching a receipt to a transaction
 someone already entered is the paperwork match bookkeepers do every day.
 
-The look-up goes through the gateway (``XeroApi.find_documents``) with ``where`` filters
-grouped ten documents to a call, page after page (``lookups.candidate_pages``). A look-up
+The look-up goes through the gateway (``XeroApi.find_documents``) with one ``where`` filter
+for up to fifty documents, grouped by contact, page after page (``lookups.candidate_pages``). A look-up
 that fails never lets the create go ahead: it is tried again later like any other call.
 """
 
@@ -35,7 +35,7 @@ from items.models import Item, ItemStatus
 from publishing import mapping
 from publishing.models import Publication, PublicationState, PublishAttempt, XeroMatch, XeroMatchState
 from publishing.services.attempt_log import attempts_end, attempts_start
-from publishing.services.lookups import LOOKUP_GROUP, NUMBER_FIELD, candidate_pages
+from publishing.services.lookups import NUMBER_FIELD, candidate_pages
 from publishing.services.outcomes import item_history, retry_for
 from publishing.wording import published_as
 
@@ -45,6 +45,8 @@ MATCH_DATE_WINDOW = timedelta(days=3)
 IGNORED_STATUSES = ("DELETED", "VOIDED")
 # Matches kept for the person to choose from.
 MAX_MATCHES = 5
+# Documents looked for in one call: a create batch (Xero creates up to 50 a call).
+MATCH_GROUP = 50
 
 ENDPOINT_OF = {"ACCPAY": "Invoices", "ACCREC": "Invoices", "SPEND": "BankTransactions",
                "RECEIVE": "BankTransactions", "ACCPAYCREDIT": "CreditNotes", "ACCRECCREDIT": "CreditNotes"}
@@ -90,19 +92,39 @@ def _sought(publication: Publication, document: mapping.XeroDocument) -> Sought:
 
 
 def match_filter(sought: Sought, xero_type: str) -> str:
-    """Xero's ``where`` for someone else's copy of a document as ``xero_type``: its contact,
-    not voided or deleted, and its number, or its total dated within the window
+    """Xero's ``where`` for someone else's copy of one document as ``xero_type``."""
+    return group_filter([sought], xero_type)
+
+
+def group_filter(sought: list[Sought], xero_type: str) -> str:
+    """Xero's ``where`` for someone else's copies of several documents as ``xero_type``:
+    not voided or deleted and, per contact, one of their numbers, or one of their totals
+    dated within the window of their dates
     (https://developer.xero.com/documentation/api/accounting/invoices, "where": ``Guid``
-    for ids, ``DateTime(y,m,d)`` for dates, ``!=`` and brackets allowed)."""
-    first, last = sought.day - MATCH_DATE_WINDOW, sought.day + MATCH_DATE_WINDOW
-    terms = [f'Type=="{xero_type}"', f'Contact.ContactID==Guid("{sought.contact_id}")',
-             *(f'Status!="{status}"' for status in IGNORED_STATUSES)]
-    close = (f"Total=={sought.total} AND Date>=DateTime({first.year},{first.month:02},{first.day:02})"
-             f" AND Date<=DateTime({last.year},{last.month:02},{last.day:02})")
-    if sought.number:
-        number = sought.number.replace("\\", "\\\\").replace('"', '\\"')
-        close = f'{NUMBER_FIELD[ENDPOINT_OF[xero_type]]}=="{number}" OR ({close})'
-    return " AND ".join(terms) + f" AND ({close})"
+    for ids, ``DateTime(y,m,d)`` for dates, ``!=`` and brackets allowed). Grouped by
+    contact, a batch of fifty bills from a handful of suppliers is one short query;
+    :func:`is_match` then checks each candidate against each document exactly."""
+    by_contact: dict[str, list[Sought]] = {}
+    for one in sought:
+        by_contact.setdefault(one.contact_id, []).append(one)
+    number_field = NUMBER_FIELD[ENDPOINT_OF[xero_type]]
+    contacts = []
+    for contact_id, documents in by_contact.items():
+        numbers = [f'{number_field}=="{_quoted(number)}"'
+                   for number in dict.fromkeys(d.number for d in documents if d.number)]
+        totals = " OR ".join(f"Total=={total}" for total in dict.fromkeys(d.total for d in documents))
+        first = min(d.day for d in documents) - MATCH_DATE_WINDOW
+        last = max(d.day for d in documents) + MATCH_DATE_WINDOW
+        close = (f"({totals}) AND Date>=DateTime({first.year},{first.month:02},{first.day:02})"
+                 f" AND Date<=DateTime({last.year},{last.month:02},{last.day:02})")
+        either = " OR ".join([*numbers, f"({close})"])
+        contacts.append(f'(Contact.ContactID==Guid("{contact_id}") AND ({either}))')
+    terms = [f'Type=="{xero_type}"', *(f'Status!="{status}"' for status in IGNORED_STATUSES)]
+    return " AND ".join(terms) + f" AND ({' OR '.join(contacts)})"
+
+
+def _quoted(number: str) -> str:
+    return number.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _matches(sought: list[Sought], *, api: XeroApi, task_id: str) -> dict[int, list[dict]]:
@@ -116,9 +138,9 @@ def _matches(sought: list[Sought], *, api: XeroApi, task_id: str) -> dict[int, l
         for xero_type in dict.fromkeys(t for s in sought for t in s.types):
             endpoint = ENDPOINT_OF[xero_type]
             wanted = [s for s in sought if xero_type in s.types]
-            for start in range(0, len(wanted), LOOKUP_GROUP):
-                group = wanted[start:start + LOOKUP_GROUP]
-                where = " OR ".join(f"({match_filter(s, xero_type)})" for s in group)
+            for start in range(0, len(wanted), MATCH_GROUP):
+                group = wanted[start:start + MATCH_GROUP]
+                where = group_filter(group, xero_type)
                 for candidates in candidate_pages(api, endpoint, where=where):
                     for s in group:
                         for candidate in candidates:

@@ -343,3 +343,30 @@ def test_the_where_filter_finds_the_number_or_the_total_in_the_window_and_skips_
     assert not keep(bill(total=120.01))
     assert not keep(bill(status="VOIDED")) and not keep(bill(status="DELETED"))
     assert not keep(bill(contact_id="6d5f1c42-0000-4000-8000-00000000ffff"))
+
+
+def test_one_filter_looks_for_a_batch_grouped_by_contact_and_keeps_each_documents_candidates():
+    """Fifty documents are one query: per contact, their numbers, or their totals within
+    the window of their dates; another contact's number or total never comes back."""
+    from decimal import Decimal
+
+    from publishing.models import Publication as PublicationModel
+    from publishing.services.duplicates import Sought, group_filter
+    from xero_sandbox.accounting import wire
+    from xero_sandbox.accounting.where import compile_where
+
+    baker, dairy = "6d5f1c42-0000-4000-8000-00000000abcd", "6d5f1c42-0000-4000-8000-00000000dcba"
+    sought = [Sought(PublicationModel(), ("ACCPAY",), baker if n % 2 else dairy, f"INV-{n}", Decimal(100 + n), MAY_4)
+              for n in range(1, 51)]
+    where = group_filter(sought, "ACCPAY")
+    keep = compile_where(where)
+
+    def bill(*, number="OTHER", total=1, contact_id=baker, day=MAY_4):
+        return {"Type": "ACCPAY", "Contact": {"ContactID": contact_id}, "InvoiceNumber": number, "Total": total,
+                "Date": wire.ms_date(day), "Status": "AUTHORISED"}
+
+    assert where.count("Contact.ContactID") == 2 and len(where) < 3000
+    assert keep(bill(number="INV-1")) and keep(bill(number="INV-2", contact_id=dairy))
+    assert not keep(bill(number="INV-2"))  # INV-2 is the dairy's
+    assert keep(bill(total=101)) and keep(bill(total=102, contact_id=dairy))
+    assert not keep(bill(total=101, day=MAY_4 + MATCH_DATE_WINDOW + timedelta(days=1)))
