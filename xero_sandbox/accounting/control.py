@@ -104,14 +104,9 @@ def contact_upsert(*, organisation, data: dict) -> Contact:
         contact = Contact.objects.filter(organisation=organisation, name__iexact=data["Name"]).first()
     contact = contact or Contact(organisation=organisation)
     contact.name = data.get("Name") or contact.name
-    for field, key in (
-        ("email_address", "EmailAddress"),
-        ("contact_number", "ContactNumber"),
-        ("tax_number", "TaxNumber"),
-        ("first_name", "FirstName"),
-        ("last_name", "LastName"),
-        ("default_currency", "DefaultCurrency"),
-    ):
+    from .services import CONTACT_FIELDS
+
+    for field, key in CONTACT_FIELDS:
         if key in data:
             setattr(contact, field, data[key] or "")
     if data.get("ContactStatus") in ContactStatus.values:

@@ -146,7 +146,7 @@ class ContactOutcome:
     contact: Contact | None = None
 
 
-_CONTACT_FIELDS = (
+CONTACT_FIELDS = (
     ("email_address", "EmailAddress"),
     ("contact_number", "ContactNumber"),
     ("tax_number", "TaxNumber"),
@@ -189,7 +189,7 @@ def contacts_submit(*, organisation, elements: list, method: str, summarize_erro
                 continue
             contact = contact or Contact(organisation=organisation)
             contact.name = name
-            for field, key in _CONTACT_FIELDS:
+            for field, key in CONTACT_FIELDS:
                 if key in payload:
                     setattr(contact, field, str(payload[key] or "")[:255])
             if payload.get("ContactStatus") in ContactStatus.values:
