@@ -47,6 +47,11 @@ class Publication(BusinessOwned):
     # A worker holds the publication while it works on it; a dead worker's lease expires
     # and the sweeper hands the publication to another.
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When a task message naming the publication was last put on the broker's queue; None
+    # once a running task carries it, or while a retry waits in a worker. A message a dead
+    # worker took off the queue but never started is lost with it: the sweeper knows it by
+    # this, once the queue has drained.
+    message_queued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
 
     # Step 1: the document.

@@ -62,7 +62,8 @@ def _clear(publication: Publication) -> None:
                   "error_fix_label", "notice"):
         setattr(publication, field, "")
     for field in ("create_sent_at", "xero_total", "payment_sent_at", "xero_status_checked_at", "xero_updated_at",
-                  "xero_amount_due", "xero_paid_on", "started_at", "finished_at", "lease_expires_at"):
+                  "xero_amount_due", "xero_paid_on", "started_at", "finished_at", "lease_expires_at",
+                  "message_queued_at"):
         setattr(publication, field, None)
     publication.payment_needed = False
     # A document dext only attached the file to ("Already in Xero?") is forgotten too: the

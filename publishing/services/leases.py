@@ -10,6 +10,13 @@ publications of the later batches it carries, so a chain broken by a dead worker
 picked up the same way. Queued publications waiting their turn get a longer grace
 (``QUEUED_GRACE``): the queue, not a dead worker, is what they wait for. A retry waiting
 for its countdown lives in one worker's memory, so it gets a short one (``RETRY_GRACE``).
+
+One hold comes before any lease: a worker takes a message off the queue a moment before
+its task claims the publication. A worker killed in that moment takes the message with it
+(the broker hands it out again only after its visibility timeout, an hour). Such
+publications are Queued with ``message_queued_at`` set; once the queue has drained and
+``MESSAGE_PICKUP`` has passed, nothing can still be on its way to them, and the sweeper
+queues them again (``publications_sweep``).
 """
 
 import contextlib
@@ -34,6 +41,9 @@ QUEUED_GRACE = timedelta(minutes=5)
 # A retry waits in its worker's memory (a countdown task): if that worker dies, the retry
 # is lost with it, so the sweeper steps in this long after it was due.
 RETRY_GRACE = timedelta(seconds=60)
+# A free worker starts a message it takes off the queue at once: a publication whose
+# message left a drained queue longer ago than this, and which no task claimed, lost it.
+MESSAGE_PICKUP = timedelta(seconds=60)
 MAX_ATTEMPTS = 10
 
 
@@ -65,8 +75,10 @@ def publication_claim(publication_id: int, *, redelivered: bool = False) -> Publ
             return None
         publication.state = PublicationState.PUBLISHING
         publication.lease_expires_at = now + LEASE
+        publication.message_queued_at = None
         publication.started_at = publication.started_at or now
-        publication.save(update_fields=["state", "lease_expires_at", "started_at", "attempts", "updated"])
+        publication.save(update_fields=["state", "lease_expires_at", "message_queued_at", "started_at", "attempts",
+                                        "updated"])
         Item.objects.filter(pk=publication.item_id).update(status=ItemStatus.PUBLISHING, updated=now)
     return publication
 
@@ -75,7 +87,7 @@ def publication_hold_for_retry(publication: Publication, exc: RetryLater) -> Non
     """Back to Queued for the task's retry; the sweeper waits for the lease, so it only
     steps in if the retry message is lost."""
     now = timezone.now()
-    changes = {"state": PublicationState.QUEUED,
+    changes = {"state": PublicationState.QUEUED, "message_queued_at": None,
                "lease_expires_at": now + timedelta(seconds=exc.countdown) + RETRY_GRACE}
     if not exc.counts:
         # Waiting for Xero's rate limit is not a failed attempt.
@@ -88,8 +100,18 @@ def publication_hold_for_retry(publication: Publication, exc: RetryLater) -> Non
 def publications_wait_in_queue(publication_ids: list[int]) -> None:
     """Publications whose task is in the queue: the sweeper leaves them for ``QUEUED_GRACE``
     (unless a worker has claimed them already). Call it once the task is queued."""
+    now = timezone.now()
     Publication.objects.filter(pk__in=publication_ids, state=PublicationState.QUEUED).update(
-        lease_expires_at=timezone.now() + QUEUED_GRACE
+        lease_expires_at=now + QUEUED_GRACE, message_queued_at=now
+    )
+
+
+def leases_take_over(publication_ids: list[int]) -> int:
+    """A running task carries these Queued publications (the later batches of a bulk
+    publish): their leases are now its heartbeat's, whatever grace the queue gave them, so
+    they are picked up within a minute if its worker dies."""
+    return Publication.objects.filter(pk__in=publication_ids, state=PublicationState.QUEUED).update(
+        lease_expires_at=timezone.now() + LEASE, message_queued_at=None
     )
 
 
@@ -106,8 +128,9 @@ def leases_renew(publication_ids: list[int]) -> int:
 
 @contextlib.contextmanager
 def leases_kept(publication_ids: list[int], *, every: timedelta = HEARTBEAT, renew_now: bool = False):
-    """Renew the leases of ``publication_ids`` every ``every`` while the block runs (and at
-    once with ``renew_now``, for publications the task carries but doesn't claim)."""
+    """Renew the leases of ``publication_ids`` every ``every`` while the block runs (and
+    take them over at once with ``renew_now``, for publications the task carries but
+    doesn't claim)."""
     stop = threading.Event()
 
     def beat():
@@ -122,6 +145,7 @@ def leases_kept(publication_ids: list[int], *, every: timedelta = HEARTBEAT, ren
 
     thread = threading.Thread(target=beat, name="publishing-lease-heartbeat", daemon=True)
     if renew_now:
+        leases_take_over(publication_ids)
         leases_renew(publication_ids)
     thread.start()
     try:

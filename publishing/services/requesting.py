@@ -90,7 +90,7 @@ def _requeue(publication: Publication, *, item: Item, acting_user, auto: bool) -
     publication.state = PublicationState.QUEUED
     publication.requested_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
     publication.auto = auto
-    publication.queued_at = timezone.now()
+    publication.queued_at = publication.message_queued_at = timezone.now()
     publication.lease_expires_at = None
     publication.attempts = 0
     publication.attachment_attempts = 0
@@ -110,6 +110,7 @@ def attachment_retry(*, item: Item, acting_user) -> Publication:
             raise PublishError("There is no attachment waiting to be retried for this item.", code="nothing_to_retry")
         publication.state = PublicationState.QUEUED
         publication.lease_expires_at = None
+        publication.message_queued_at = timezone.now()
         publication.attempts = 0
         publication.attachment_attempts = 0
         publication.error_code = publication.error_message = ""

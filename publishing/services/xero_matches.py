@@ -72,7 +72,7 @@ def xero_match_attach(*, item: Item, acting_user, xero_id: str) -> Publication:
     publication.state = PublicationState.QUEUED
     publication.requested_by = acting_user
     publication.auto = False
-    publication.queued_at = timezone.now()
+    publication.queued_at = publication.message_queued_at = timezone.now()
     publication.lease_expires_at = None
     publication.attempts = publication.attachment_attempts = 0
     publication.error_code = publication.error_message = publication.error_fix_url = publication.error_fix_label = ""
