@@ -69,6 +69,14 @@ XERO_STATUS_FILTERS = {
 }
 
 
+# What the Inbox row and Item details show of "Already in Xero?" (publishing's XeroMatch):
+# its state and the documents found, read with the item.
+XERO_MATCH_FIELDS = {
+    "xero_match_state": F("publication__xero_match__state"),
+    "xero_match_found": F("publication__xero_match__candidates"),
+}
+
+
 def _ordering(sort: str) -> list:
     field, descending = SORTS.get(sort, SORTS["newest"])
     id_order = F("id").desc() if descending else F("id").asc()
@@ -114,8 +122,7 @@ def items_list(*, business, archive: bool = False, filters: ItemFilters | None =
     return (
         _filtered(business=business, archive=archive, filters=filters)
         .select_related("contact", "category", "tax_rate", "document", "publication")
-        .annotate(xero_match_state=F("publication__xero_match__state"),
-                  xero_match_found=F("publication__xero_match__candidates"))
+        .annotate(**XERO_MATCH_FIELDS)
         .order_by(*_ordering(filters.sort))
     )
 
@@ -293,8 +300,7 @@ def item_get(*, business, pk) -> Item:
         "submitted_by",
         "capture",
         "publication",
-    ).annotate(xero_match_state=F("publication__xero_match__state"),
-               xero_match_found=F("publication__xero_match__candidates"))
+    ).annotate(**XERO_MATCH_FIELDS)
     return access_object(queryset, business=business, pk=pk)
 
 
@@ -302,8 +308,7 @@ def item_row_get(*, business, pk) -> Item:
     """One Inbox row, as ``items_list`` reads it."""
     return access_object(
         Item.objects.select_related("contact", "category", "tax_rate", "document", "publication")
-        .annotate(xero_match_state=F("publication__xero_match__state"),
-                  xero_match_found=F("publication__xero_match__candidates")),
+        .annotate(**XERO_MATCH_FIELDS),
         business=business, pk=pk,
     )
 

@@ -24,11 +24,11 @@ def _text(node, path: str) -> str:
         return ""
     return " ".join(found.text.split())
 
+
 def _address_lines(address, street: str, more: str, postcode: str, city: str) -> tuple[str, ...]:
     """An address as printed: street, more street, then postcode and city on one line."""
     town = " ".join(v for v in (_text(address, postcode), _text(address, city)) if v)
     return tuple(value for value in (_text(address, street), _text(address, more), town) if value)
-
 
 
 def _amount(node, path: str, *, currency: str = "", default: Decimal | None = None) -> Decimal | None:

@@ -498,17 +498,16 @@ class XeroApi:
             raise XeroUnavailable("Xero's answer to the attachment upload had no attachment.")
         return attachments[0]
 
+    # The xero-python method that lists each kind of document.
+    _LIST = {"Invoices": "get_invoices", "CreditNotes": "get_credit_notes", "BankTransactions": "get_bank_transactions"}
+
     def find_documents(
         self, endpoint: str, *, where: str, page: int = 1, page_size: int = 100, order: str = "UpdatedDateUTC DESC"
     ) -> list[dict]:
         """One page of documents matching ``where``, newest change first, for checking
         before creating again (https://developer.xero.com/documentation/api/accounting/invoices:
         ``where``, ``order``, ``page``, ``pageSize``)."""
-        method = {"Invoices": "get_invoices", "CreditNotes": "get_credit_notes",
-                  "BankTransactions": "get_bank_transactions"}[endpoint]
-        return self._list(method, endpoint, where=where, order=order, page=page, page_size=page_size)
-
-    _LIST = {"Invoices": "get_invoices", "CreditNotes": "get_credit_notes", "BankTransactions": "get_bank_transactions"}
+        return self._list(self._LIST[endpoint], endpoint, where=where, order=order, page=page, page_size=page_size)
 
     def document_statuses(self, endpoint: str, ids: list[str]) -> list[DocumentStatus]:
         """The status of each of these documents, in one call per 50 ids: ``IDs`` for

@@ -91,11 +91,6 @@ def _sought(publication: Publication, document: mapping.XeroDocument) -> Sought:
                   date.fromisoformat(payload["Date"]))
 
 
-def match_filter(sought: Sought, xero_type: str) -> str:
-    """Xero's ``where`` for someone else's copy of one document as ``xero_type``."""
-    return group_filter([sought], xero_type)
-
-
 def group_filter(sought: list[Sought], xero_type: str) -> str:
     """Xero's ``where`` for someone else's copies of several documents as ``xero_type``:
     not voided or deleted and, per contact, one of their numbers, or one of their totals

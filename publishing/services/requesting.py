@@ -87,6 +87,13 @@ def _requeue(publication: Publication, *, item: Item, acting_user, auto: bool) -
         # new version under its own key. (An unknown earlier create is still looked up.)
         publication.item_version = item.version
         publication.create_key = ""
+    publication_mark_queued(publication, acting_user=acting_user, auto=auto)
+    publication.save()
+
+
+def publication_mark_queued(publication: Publication, *, acting_user, auto: bool = False) -> None:
+    """Queued afresh for ``acting_user`` (not saved; its task is sent after commit): no
+    lease until a worker claims it, its attempts and last error forgotten."""
     publication.state = PublicationState.QUEUED
     publication.requested_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
     publication.auto = auto
@@ -95,7 +102,6 @@ def _requeue(publication: Publication, *, item: Item, acting_user, auto: bool) -
     publication.attempts = 0
     publication.attachment_attempts = 0
     publication.error_code = publication.error_message = publication.error_fix_url = publication.error_fix_label = ""
-    publication.save()
 
 
 def attachment_retry(*, item: Item, acting_user) -> Publication:

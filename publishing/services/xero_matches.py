@@ -14,7 +14,12 @@ from items.models import Item, ItemStatus
 from publishing.models import Publication, PublicationState, XeroMatch, XeroMatchState
 from publishing.services.duplicates import match_words
 from publishing.services.outcomes import item_history
-from publishing.services.requesting import PUBLISH_NEEDS_PERMISSION, PublishError, publish_request
+from publishing.services.requesting import (
+    PUBLISH_NEEDS_PERMISSION,
+    PublishError,
+    publication_mark_queued,
+    publish_request,
+)
 
 NOTHING_TO_DECIDE = "This item is no longer waiting for a decision about a document already in Xero."
 
@@ -69,13 +74,7 @@ def xero_match_attach(*, item: Item, acting_user, xero_id: str) -> Publication:
     publication.create_sent_at = None
     publication.attachment_xero_id = ""
     publication.notice = ""
-    publication.state = PublicationState.QUEUED
-    publication.requested_by = acting_user
-    publication.auto = False
-    publication.queued_at = publication.message_queued_at = timezone.now()
-    publication.lease_expires_at = None
-    publication.attempts = publication.attachment_attempts = 0
-    publication.error_code = publication.error_message = publication.error_fix_url = publication.error_fix_label = ""
+    publication_mark_queued(publication, acting_user=acting_user)
     publication.save()
     _decided(match, XeroMatchState.ATTACHED, acting_user)
     item.status = ItemStatus.QUEUED

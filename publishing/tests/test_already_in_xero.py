@@ -150,26 +150,21 @@ def test_a_document_dext_created_itself_is_not_a_match(client, connected, make_i
     assert sandbox_documents(connected, type="ACCPAY").count() == 2
 
 
-def test_a_failed_look_up_creates_nothing_and_is_tried_again(client, connected, make_item, monkeypatch):
+def test_a_failed_look_up_creates_nothing_and_is_tried_again(client, connected, make_item):
     """Xero unavailable during the look-up: the create waits for it; once the look-up
     succeeds the existing document is found, and still nothing was created."""
-    from connections.xero.api import XeroApi
-    from connections.xero.errors import XeroUnavailable
+    from xero_sandbox import faults
 
     keyed_by_hand(connected, number="BAKE-91")
-    real = XeroApi.find_documents
-    calls = []
+    item = make_item(reference="BAKE-91")
+    faults.clear_log()
+    faults.fail_next(1, status=503, path_prefix="/xero-sandbox/api/api.xro/2.0/Invoices", method="GET")
+    item = publish(client, item)
 
-    def flaky(self, endpoint, **kwargs):
-        calls.append(endpoint)
-        if len(calls) == 1:
-            raise XeroUnavailable("Xero answered 503.", status=503)
-        return real(self, endpoint, **kwargs)
-
-    monkeypatch.setattr(XeroApi, "find_documents", flaky)
-    item = publish(client, make_item(reference="BAKE-91"))
-
-    assert len(calls) >= 2
+    look_ups = faults.calls(method="GET", path_contains="/Invoices")
+    assert look_ups.filter(status=503).count() == 1
+    assert look_ups.count() >= 2
+    assert faults.calls(method="PUT").count() == 0
     assert Publication.objects.get(item=item).state == PublicationState.SET_ASIDE
     assert sandbox_documents(connected, type="ACCPAY").count() == 1
 
@@ -323,7 +318,7 @@ def test_the_where_filter_finds_the_number_or_the_total_in_the_window_and_skips_
     from decimal import Decimal
 
     from publishing.models import Publication as PublicationModel
-    from publishing.services.duplicates import Sought, match_filter
+    from publishing.services.duplicates import Sought, group_filter
     from xero_sandbox.accounting import wire
     from xero_sandbox.accounting.where import compile_where
 
@@ -331,7 +326,7 @@ def test_the_where_filter_finds_the_number_or_the_total_in_the_window_and_skips_
     # Xero sends ids in whatever case; Guid("…") compares them as ids.
     upper_contact = contact.upper()
     sought = Sought(PublicationModel(), ("ACCPAY",), contact, 'BAKE-"1"', Decimal("120.00"), MAY_4)
-    keep = compile_where(match_filter(sought, "ACCPAY"))
+    keep = compile_where(group_filter([sought], "ACCPAY"))
 
     def bill(*, number="OTHER", total=120, day=MAY_4, status="AUTHORISED", contact_id=upper_contact):
         return {"Type": "ACCPAY", "Contact": {"ContactID": contact_id}, "InvoiceNumber": number, "Total": total,
